@@ -16,21 +16,26 @@ use super::Filter;
 use crate::app::App;
 use crate::{GlobalArgs, clock, render};
 
+/// How to answer and rate, shown by `mlprep practice --help`.
+const INPUT_FORMAT: &str = "\
+Input format (typed, or piped to stdin):
+  1. The question is shown. Type your answer over one or more lines; a blank line ends it.
+     A blank first line reveals the model answer without answering.
+     `:s` on its own line skips the question, `:q` ends the session.
+  2. The model answer and key points are shown. Rate yourself with one line:
+     `1`/`again`, `2`/`hard`, `3`/`good` or `4`/`easy` (or `a`, `h`, `g`, `e`);
+     `q` ends the session. Anything else is asked again.
+  3. End of input ends the session; what was entered so far is saved.
+
+Every answer is saved when submitted and every rating when given, so a session that is
+interrupted loses nothing already entered; the next session resumes the schedule.
+
+Example: printf 'Softmax turns logits into probabilities.\\n\\n3\\n\\n1\\n' | mlprep practice
+answers the first question and rates it Good, then reveals the second and rates it Again.";
+
 /// Arguments of `mlprep practice`.
-///
-/// Input format (typed, or piped to stdin):
-///   1. The question is shown. Type your answer over one or more lines; a blank line ends it.
-///      A blank first line reveals the model answer without answering.
-///      `:s` on its own line skips the question, `:q` ends the session.
-///   2. The model answer and key points are shown. Rate yourself with one line:
-///      `1`/`again`, `2`/`hard`, `3`/`good` or `4`/`easy` (or `a`, `h`, `g`, `e`);
-///      `q` ends the session. Anything else is asked again.
-///   3. End of input ends the session; what was entered so far is saved.
-///
-/// Example: printf 'Softmax turns logits into probabilities.\n\n3\n\n1\n' | mlprep practice
-/// answers the first question, rates it Good, reveals the second and rates it Again.
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = INPUT_FORMAT)]
 pub struct Args {
     #[command(flatten)]
     filter: Filter,
