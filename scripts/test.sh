@@ -11,4 +11,11 @@ if ! ls ../shared/seed/*.txt >/dev/null 2>&1; then
   exit 1
 fi
 
+# Every worked example in the bank is recomputed twice: by crates/mlprep-formula (in cargo test)
+# and, independently, by scripts/check_examples.py with NumPy.
+if ! python3 -c 'import numpy' >/dev/null 2>&1; then
+  python3 -m pip install --quiet numpy
+fi
+python3 scripts/check_examples.py
+
 cargo test --workspace --locked

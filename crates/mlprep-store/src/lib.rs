@@ -58,6 +58,11 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 2: a cache of computed values, e.g. key-point encodings keyed by model and text hash.
+    "CREATE TABLE cache (
+        key TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.
@@ -352,6 +357,25 @@ impl Store {
                 r.get(0)
             })
             .optional()?)
+    }
+
+    /// A cached value.
+    pub fn cache_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM cache WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Stores a cached value.
+    pub fn cache_put(&self, key: &str, value: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO cache (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
     }
 
     /// Sets a setting.

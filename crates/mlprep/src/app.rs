@@ -16,6 +16,8 @@ pub struct App {
     pub data_dir: PathBuf,
     /// The configuration.
     pub config: Config,
+    /// The model folder given with --model-dir or MLPREP_MODEL_DIR, if any.
+    explicit_model_dir: Option<PathBuf>,
 }
 
 /// The settings key under which fitted FSRS parameters are stored.
@@ -33,7 +35,61 @@ impl App {
         };
         let mut config = Config::load(&data_dir)?;
         config.bank.extend(global.banks.iter().cloned());
-        Ok(App { data_dir, config })
+        let explicit_model_dir = global.model_dir.clone().or_else(|| {
+            std::env::var_os("MLPREP_MODEL_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        Ok(App {
+            data_dir,
+            config,
+            explicit_model_dir,
+        })
+    }
+
+    /// Where the embedding model is: --model-dir, else $MLPREP_MODEL_DIR, else the data directory.
+    pub fn model_dir(&self) -> PathBuf {
+        self.explicit_model_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("models").join(mlprep_embed::MODEL_NAME))
+    }
+
+    /// Loads the embedding model. In the default location it is installed on first use; a folder
+    /// the user named is only read. When the model cannot be had, says why on stderr and returns
+    /// `None`: grading then falls back to lexical evidence, and says so in every result.
+    pub fn embedder(&self) -> Option<mlprep_embed::Embedder> {
+        let dir = self.model_dir();
+        if self.explicit_model_dir.is_none() && mlprep_embed::find_model_dir(&dir).is_none() {
+            eprintln!(
+                "mlprep: the grading model is not installed yet; installing it once (about 84 MB)..."
+            );
+            if let Err(err) = mlprep_embed::install(&dir, |line| eprintln!("mlprep: {line}")) {
+                eprintln!("mlprep: {err}");
+                eprintln!(
+                    "mlprep: grading falls back to lexical scoring (word overlap), which is less accurate."
+                );
+                return None;
+            }
+        }
+        match mlprep_embed::Embedder::load(&dir) {
+            Ok(embedder) => Some(embedder),
+            Err(err) => {
+                eprintln!("mlprep: {err}");
+                eprintln!(
+                    "mlprep: grading falls back to lexical scoring (word overlap), which is less accurate."
+                );
+                None
+            }
+        }
+    }
+
+    /// A grader for the bank's questions: the model when available, IDF from the bank, and the
+    /// key-point encodings cached in the database.
+    pub fn grader(&self, bank: &Bank) -> Result<mlprep_grade::Grader> {
+        let corpus = mlprep_grade::bank_corpus(&bank.questions);
+        let grader =
+            mlprep_grade::Grader::new(self.embedder(), &corpus, mlprep_grade::Params::default())?;
+        Ok(grader.with_cache(Box::new(StoreCache(self.store()?))))
     }
 
     /// Loads the built-in bank and the user's folders. Problems in user folders are printed as
@@ -64,6 +120,20 @@ impl App {
             None => Vec::new(),
         };
         Ok(Scheduler::new(&parameters, self.config.desired_retention)?)
+    }
+}
+
+/// The database as the grader's encodings cache.
+struct StoreCache(Store);
+
+impl mlprep_grade::EncodingCache for StoreCache {
+    fn get(&self, key: &str) -> Option<Vec<u8>> {
+        self.0.cache_get(key).ok().flatten()
+    }
+
+    fn put(&self, key: &str, value: &[u8]) {
+        // The cache only saves time; a failed write costs a recomputation later.
+        let _ = self.0.cache_put(key, value);
     }
 }
 

@@ -41,6 +41,10 @@ pub struct GlobalArgs {
     /// `bank` in the config.
     #[arg(long = "bank", global = true, value_name = "DIR")]
     banks: Vec<PathBuf>,
+    /// The embedding model's folder [default: $MLPREP_MODEL_DIR, else models/ in the data
+    /// directory, installed there on first use].
+    #[arg(long, global = true, value_name = "DIR")]
+    model_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +67,12 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Fit FSRS parameters to your own review history and use them from now on.
     Optimize(cmd::optimize::Args),
+    /// Grade an answer: key points covered with quoted evidence, missed points, STAR coaching.
+    Grade(cmd::grade::Args),
+    /// Install or check the local embedding model used for grading.
+    Model(cmd::model::Args),
+    /// Measure mlprep: grading agreement with human graders, and speed.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,9 +87,20 @@ fn main() -> ExitCode {
         Command::Practice(args) => cmd::practice::run(&cli.global, args),
         Command::Stats(args) => cmd::stats::run(&cli.global, args),
         Command::Optimize(args) => cmd::optimize::run(&cli.global, args),
+        Command::Grade(args) => cmd::grade::run(&cli.global, args),
+        Command::Model(args) => cmd::model::run(&cli.global, args),
+        Command::Bench(args) => cmd::bench::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,
+        // A reader that stops early (`mlprep export | head`) is not an error.
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE

@@ -1,9 +1,12 @@
 //! One module per subcommand, each with its `Args` and a `run()`.
 
 pub mod bank;
+pub mod bench;
 pub mod categories;
 pub mod export;
+pub mod grade;
 pub mod list;
+pub mod model;
 pub mod optimize;
 pub mod practice;
 pub mod search;

@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 use mlprep_bank::Bank;
 use mlprep_core::{Question, Rating};
+use mlprep_grade::{Grade, Grader, Method, Rubric, star};
 use mlprep_sched::{DAY, Scheduler};
 use mlprep_store::Store;
 
@@ -22,10 +23,12 @@ Input format (typed, or piped to stdin):
   1. The question is shown. Type your answer over one or more lines; a blank line ends it.
      A blank first line reveals the model answer without answering.
      `:s` on its own line skips the question, `:q` ends the session.
-  2. The model answer and key points are shown. Rate yourself with one line:
-     `1`/`again`, `2`/`hard`, `3`/`good` or `4`/`easy` (or `a`, `h`, `g`, `e`);
-     `q` ends the session. Anything else is asked again.
-  3. End of input ends the session; what was entered so far is saved.
+  2. A typed answer is graded: each key point covered, partial or missed, with your words
+     quoted as evidence, and a suggested rating. The model answer and key points follow.
+  3. Rate yourself with one line: `1`/`again`, `2`/`hard`, `3`/`good` or `4`/`easy`
+     (or `a`, `h`, `g`, `e`); a blank line accepts the suggested rating; `q` ends the
+     session. Anything else is asked again.
+  4. End of input ends the session; what was entered so far is saved.
 
 Every answer is saved when submitted and every rating when given, so a session that is
 interrupted loses nothing already entered; the next session resumes the schedule.
@@ -129,6 +132,11 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
     )?;
     let session = store.begin_session("practice", now)?;
     let mut rated = 0;
+    let mut grader = LazyGrader {
+        app: &app,
+        bank: &bank,
+        grader: None,
+    };
     for (index, q) in plan.questions.iter().enumerate() {
         writeln!(
             out,
@@ -138,7 +146,15 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
             render::header(&bank, q),
             q.prompt
         )?;
-        match drill(q, &mut store, &scheduler, session, &mut input, &mut out)? {
+        match drill(
+            q,
+            &mut store,
+            &scheduler,
+            &mut grader,
+            session,
+            &mut input,
+            &mut out,
+        )? {
             Outcome::Rated => rated += 1,
             Outcome::Skipped => continue,
             Outcome::Quit => break,
@@ -157,6 +173,7 @@ fn drill(
     q: &Question,
     store: &mut Store,
     scheduler: &Scheduler,
+    grader: &mut LazyGrader<'_>,
     session: i64,
     input: &mut impl BufRead,
     out: &mut impl Write,
@@ -196,21 +213,51 @@ fn drill(
         duration_ms,
         &answer,
     )?;
+    let grade = if answer.trim().is_empty() {
+        None
+    } else {
+        let grade = grader.get()?.grade(&Rubric::from_question(q), &answer)?;
+        store.record_grade(
+            attempt,
+            grade.score,
+            method_name(grade.method),
+            &serde_json::to_string(&grade)?,
+        )?;
+        write!(out, "\n{}", super::grade::feedback(&grade))?;
+        if mlprep_grade::wants_star(q) {
+            write!(
+                out,
+                "{}",
+                super::grade::star_feedback(&star::coach(&answer, star::DEFAULT_WPM))
+            )?;
+        }
+        Some(grade)
+    };
+    let suggestion = grade.as_ref().map(Grade::suggested_rating);
     writeln!(out, "\n{}", render::reference(q))?;
     if ended_by_eof {
         writeln!(out, "Input ended: your answer is saved, unrated.")?;
         return Ok(Outcome::Quit);
     }
     let rating = loop {
-        write!(
-            out,
-            "Rate your answer: 1 again · 2 hard · 3 good · 4 easy (q quits) > "
-        )?;
+        match suggestion {
+            Some(s) => write!(
+                out,
+                "Rate your answer: 1 again · 2 hard · 3 good · 4 easy (enter = {s}, q quits) > "
+            )?,
+            None => write!(
+                out,
+                "Rate your answer: 1 again · 2 hard · 3 good · 4 easy (q quits) > "
+            )?,
+        }
         out.flush()?;
         let Some(line) = read_line(input)? else {
             writeln!(out, "\nInput ended: your answer is saved, unrated.")?;
             return Ok(Outcome::Quit);
         };
+        if let (Some(s), true) = (suggestion, line.trim().is_empty()) {
+            break s;
+        }
         match parse_rating(&line) {
             Some(Ok(rating)) => break rating,
             Some(Err(())) => {
@@ -229,6 +276,30 @@ fn drill(
     let days = (state.due - rated_at) as f64 / DAY as f64;
     writeln!(out, "Rated {rating}. Next review in {}.", clock::span(days))?;
     Ok(Outcome::Rated)
+}
+
+/// The grader, loaded the first time an answer needs grading (sessions that only reveal
+/// answers never load the model).
+struct LazyGrader<'a> {
+    app: &'a App,
+    bank: &'a Bank,
+    grader: Option<Grader>,
+}
+
+impl LazyGrader<'_> {
+    fn get(&mut self) -> Result<&Grader> {
+        if self.grader.is_none() {
+            self.grader = Some(self.app.grader(self.bank)?);
+        }
+        Ok(self.grader.as_ref().expect("just loaded"))
+    }
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Model => "model",
+        Method::Lexical => "lexical",
+    }
 }
 
 /// A rating from one input line: `Some(Ok)` for a rating, `Some(Err)` for quit, `None` when the

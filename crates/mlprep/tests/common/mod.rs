@@ -72,6 +72,22 @@ impl Mlprep {
     }
 }
 
+/// The installed embedding model. The model-backed tests need it and fail without it:
+/// `bash scripts/test.sh` installs it and sets `MLPREP_MODEL_DIR`.
+pub fn model_dir() -> PathBuf {
+    let dir = std::env::var_os("MLPREP_MODEL_DIR").map(PathBuf::from).expect(
+        "MLPREP_MODEL_DIR is not set: the grading tests need the embedding model; run `bash scripts/test.sh`, \
+         which installs it with `mlprep model install`",
+    );
+    assert!(
+        dir.join("model.safetensors").is_file(),
+        "no model in {}: run `mlprep model install --model-dir {}`",
+        dir.display(),
+        dir.display()
+    );
+    dir
+}
+
 /// The seed question list, beside the repository (CI lays it out the same way).
 pub fn seed_path() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed");
