@@ -73,3 +73,96 @@ def alibi_slopes(num_heads):
 def kv_cache_bytes(num_layers, num_kv_heads, head_dim, seq_len, bytes_per_element, batch=1):
     per_token = 2 * num_layers * num_kv_heads * head_dim * bytes_per_element
     return float(per_token) * seq_len * batch
+
+
+@formula("rope_rotate")
+def rope_rotate(x, pos, base=10000.0):
+    x = np.asarray(x, dtype=float)
+    d = x.size
+    theta = base ** (-np.arange(0, d, 2) / d)
+    # Treat each interleaved pair as a complex number and multiply by e^{i pos theta}.
+    z = (x[0::2] + 1j * x[1::2]) * np.exp(1j * pos * theta)
+    out = np.empty(d)
+    out[0::2], out[1::2] = z.real, z.imag
+    return out
+
+
+@formula("rope_ntk_base")
+def rope_ntk_base(base, scale, head_dim):
+    return base * scale ** (head_dim / (head_dim - 2))
+
+
+@formula("ffn_param_count")
+def ffn_param_count(d_model, d_ff, gated=False):
+    matrices = 3 if gated else 2
+    return float(matrices * d_model * d_ff)
+
+
+@formula("transformer_param_count")
+def transformer_param_count(
+    num_layers, d_model, d_ff, vocab_size, gated=False, tied_embeddings=True, max_positions=0
+):
+    attention = 4 * d_model * d_model
+    ffn = (3 if gated else 2) * d_model * d_ff
+    embedding_tables = 1 if tied_embeddings else 2
+    return float(num_layers * (attention + ffn) + embedding_tables * vocab_size * d_model + max_positions * d_model)
+
+
+@formula("transformer_flops_per_token")
+def transformer_flops_per_token(params, num_layers, seq_len, d_model, training=False):
+    # QK^T and AV each cost 2 * seq_len * d_model FLOPs per token per layer.
+    attention = num_layers * 2 * (2 * seq_len * d_model)
+    forward = 2.0 * params + attention
+    return forward * (3 if training else 1)
+
+
+@formula("moe_param_count")
+def moe_param_count(dense_params, params_per_expert, num_experts, top_k):
+    per_expert = np.full(num_experts, float(params_per_expert))
+    return [dense_params + per_expert.sum(), dense_params + per_expert[:top_k].sum()]
+
+
+@formula("moe_load_balancing_loss")
+def moe_load_balancing_loss(token_fractions, router_probs):
+    f = np.asarray(token_fractions, dtype=float)
+    p = np.asarray(router_probs, dtype=float)
+    return float(len(f) * np.sum(f * p))
+
+
+@formula("length_normalized_log_prob")
+def length_normalized_log_prob(log_probs, alpha):
+    return [float(np.sum(h)) / len(h) ** alpha for h in log_probs]
+
+
+@formula("sampling_distribution")
+def sampling_distribution(logits, temperature=1.0, top_k=None, top_p=None, min_p=None):
+    z = np.asarray(logits, dtype=float) / temperature
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    keep = np.ones(p.size, dtype=bool)
+    ranked = np.argsort(-p, kind="stable")
+    if top_k is not None:
+        keep[ranked[top_k:]] = False
+    if top_p is not None:
+        q = np.where(keep, p, 0.0)
+        q /= q.sum()
+        cumulative = np.cumsum(q[ranked])
+        # Number of leading tokens needed for the cumulative mass to reach top_p.
+        needed = int(np.searchsorted(cumulative, top_p, side="left")) + 1
+        keep[ranked[needed:]] = False
+    if min_p is not None:
+        keep &= p >= min_p * p[keep].max()
+    out = np.where(keep, p, 0.0)
+    return out / out.sum()
+
+
+@formula("repetition_penalty_logits")
+def repetition_penalty_logits(
+    logits, counts, repetition_penalty=1.0, frequency_penalty=0.0, presence_penalty=0.0
+):
+    z = np.asarray(logits, dtype=float)
+    c = np.asarray(counts, dtype=float)
+    seen = c > 0
+    penalised = np.where(z > 0, z / repetition_penalty, z * repetition_penalty)
+    penalised = penalised - c * frequency_penalty - presence_penalty
+    return np.where(seen, penalised, z)

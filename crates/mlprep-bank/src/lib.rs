@@ -147,18 +147,17 @@ impl Bank {
         for source in sources.iter().filter(|s| !s.is_categories()) {
             raw::read_questions(source, &bank, &mut read, &mut problems);
         }
-        // Stable sort: category order first, file order within a category. Questions whose
-        // category is unknown go last (they were reported already).
+        // Stable sort: category order first, then origin (the seed's questions before the
+        // expansions, then users' own), then file order. Questions whose category is unknown go
+        // last (they were reported already).
         let order: HashMap<&str, usize> = bank
             .categories
             .iter()
             .map(|c| (c.id.as_str(), c.order))
             .collect();
         read.sort_by_key(|(q, _)| {
-            order
-                .get(q.category.as_str())
-                .copied()
-                .unwrap_or(usize::MAX)
+            let category = order.get(q.category.as_str()).copied().unwrap_or(usize::MAX);
+            (category, q.origin)
         });
         for (question, location) in read {
             bank.questions.push(question);

@@ -1,6 +1,9 @@
 //! Formulas of the `losses-metrics` category: classification and regression losses,
 //! divergences, confusion-matrix metrics, ranking metrics, calibration, detection IoU, BLEU,
-//! cost-based thresholds and the FGSM adversarial step.
+//! cost-based thresholds, the FGSM adversarial step, and the metrics of the expansion: F-beta and
+//! averaged F1, quantile loss, R^2, Brier score, Dice, panoptic quality, Cohen's kappa, Elo,
+//! pass@k, QA token F1, WER, distinct-n, PSNR, normalised entropy, lift, the concordance index,
+//! IPS, PSI and FPR at a fixed TPR.
 
 use std::collections::HashMap;
 
@@ -35,6 +38,26 @@ pub(crate) const FORMULAS: &[(&str, Formula)] = &[
     ("bleu", bleu),
     ("bayes_optimal_threshold", bayes_optimal_threshold),
     ("fgsm", fgsm),
+    ("fbeta_score", fbeta_score),
+    ("f1_averages", f1_averages),
+    ("quantile_loss", quantile_loss),
+    ("r2_score", r2_score),
+    ("brier_score", brier_score),
+    ("dice_coefficient", dice_coefficient),
+    ("panoptic_quality", panoptic_quality),
+    ("cohen_kappa", cohen_kappa),
+    ("elo_update", elo_update),
+    ("pass_at_k", pass_at_k),
+    ("qa_token_f1", qa_token_f1),
+    ("word_error_rate", word_error_rate),
+    ("distinct_n", distinct_n),
+    ("psnr", psnr),
+    ("normalized_entropy", normalized_entropy),
+    ("lift_at_fraction", lift_at_fraction),
+    ("concordance_index", concordance_index),
+    ("ips_estimate", ips_estimate),
+    ("population_stability_index", population_stability_index),
+    ("fpr_at_tpr", fpr_at_tpr),
 ];
 
 /// Finds one of this category's formulas.
@@ -617,6 +640,481 @@ fn fgsm(inputs: &Inputs) -> Result<Value, Error> {
     Ok(x.output(out))
 }
 
+/// F-beta from `tp`, `fp`, `fn` (or `y_true` and `y_pred`) and `beta` > 0:
+/// (1 + b^2) tp / ((1 + b^2) tp + b^2 fn + fp), the weighted harmonic mean of precision and recall
+/// in which recall counts `beta` times as much; 0 when undefined.
+fn fbeta_score(inputs: &Inputs) -> Result<Value, Error> {
+    let (tp, fp, fn_) = counts(inputs)?;
+    let b2 = inputs.positive("beta")?.powi(2);
+    Ok(scalar(ratio(
+        (1.0 + b2) * tp,
+        (1.0 + b2) * tp + b2 * fn_ + fp,
+    )))
+}
+
+/// `[macro, micro, weighted]` F1 over classes from per-class arrays `tp`, `fp`, `fn`: macro is the
+/// unweighted mean of per-class F1, micro is F1 of the pooled counts, weighted averages per-class
+/// F1 by support (tp + fn). An undefined per-class F1 is 0.
+fn f1_averages(inputs: &Inputs) -> Result<Value, Error> {
+    let tp = inputs.vector("tp")?;
+    let fp = inputs.vector("fp")?;
+    let fn_ = inputs.vector("fn")?;
+    inputs.same_length(("tp", tp.len()), ("fp", fp.len()))?;
+    inputs.same_length(("tp", tp.len()), ("fn", fn_.len()))?;
+    if tp.iter().chain(&fp).chain(&fn_).any(|&c| c < 0.0) {
+        return Err(inputs.invalid("confusion-matrix counts cannot be negative"));
+    }
+    let per_class: Vec<f64> = (0..tp.len())
+        .map(|c| ratio(2.0 * tp[c], 2.0 * tp[c] + fp[c] + fn_[c]))
+        .collect();
+    let (stp, sfp, sfn) = (
+        tp.iter().sum::<f64>(),
+        fp.iter().sum::<f64>(),
+        fn_.iter().sum::<f64>(),
+    );
+    let support_total = stp + sfn;
+    let weighted = ratio(
+        (0..tp.len())
+            .map(|c| per_class[c] * (tp[c] + fn_[c]))
+            .sum::<f64>(),
+        support_total,
+    );
+    Ok(array(&[
+        common::mean(&per_class),
+        ratio(2.0 * stp, 2.0 * stp + sfp + sfn),
+        weighted,
+    ]))
+}
+
+/// Mean pinball (quantile) loss at level `tau` in (0, 1): with residual u = `target` -
+/// `prediction`, the loss is tau u when u >= 0 and (tau - 1) u when u < 0.
+fn quantile_loss(inputs: &Inputs) -> Result<Value, Error> {
+    let e = errors(inputs)?;
+    let tau = inputs.number("tau")?;
+    if !(tau > 0.0 && tau < 1.0) {
+        return Err(inputs.invalid("`tau` must lie strictly between 0 and 1"));
+    }
+    let losses: Vec<f64> = e
+        .iter()
+        .map(|e| {
+            let u = -e;
+            if u >= 0.0 { tau * u } else { (tau - 1.0) * u }
+        })
+        .collect();
+    Ok(scalar(common::mean(&losses)))
+}
+
+/// Coefficient of determination R^2 = 1 - SS_res / SS_tot of `prediction` against `target`;
+/// negative when the predictions are worse than the target's mean.
+fn r2_score(inputs: &Inputs) -> Result<Value, Error> {
+    let e = errors(inputs)?;
+    let target = inputs.vector("target")?;
+    let mean = common::mean(&target);
+    let ss_tot: f64 = target.iter().map(|t| (t - mean).powi(2)).sum();
+    if ss_tot == 0.0 {
+        return Err(inputs.invalid("`target` is constant, so R^2 is undefined"));
+    }
+    let ss_res: f64 = e.iter().map(|e| e * e).sum();
+    Ok(scalar(1.0 - ss_res / ss_tot))
+}
+
+/// Brier score of binary forecasts: the mean of (`p` - `y`)^2 with `y` in {0, 1}.
+fn brier_score(inputs: &Inputs) -> Result<Value, Error> {
+    let p = inputs.values("p")?.data;
+    let y = inputs.values("y")?.data;
+    inputs.same_length(("p", p.len()), ("y", y.len()))?;
+    let mut total = 0.0;
+    for (&p, &y) in p.iter().zip(&y) {
+        inputs.check_probability("p", p)?;
+        let y = if label(inputs, "y", y)? { 1.0 } else { 0.0 };
+        total += (p - y).powi(2);
+    }
+    Ok(scalar(total / p.len() as f64))
+}
+
+/// (Soft) Dice coefficient (2 sum p g + `smooth`) / (sum p + sum g + `smooth`) of `prediction`
+/// (probabilities or a 0/1 mask) against the 0/1 mask `target`; `smooth` defaults to 0. The Dice
+/// loss is one minus this.
+fn dice_coefficient(inputs: &Inputs) -> Result<Value, Error> {
+    let p = inputs.vector("prediction")?;
+    let g = inputs.vector("target")?;
+    inputs.same_length(("prediction", p.len()), ("target", g.len()))?;
+    let smooth = inputs.number_or("smooth", 0.0)?;
+    if smooth < 0.0 {
+        return Err(inputs.invalid("`smooth` cannot be negative"));
+    }
+    for &x in &p {
+        inputs.check_probability("prediction", x)?;
+    }
+    for &x in &g {
+        inputs.check_probability("target", x)?;
+    }
+    let overlap: f64 = p.iter().zip(&g).map(|(p, g)| p * g).sum();
+    let denominator = p.iter().sum::<f64>() + g.iter().sum::<f64>() + smooth;
+    if denominator == 0.0 {
+        return Err(inputs.invalid("both masks are empty and `smooth` is 0: Dice is undefined"));
+    }
+    Ok(scalar((2.0 * overlap + smooth) / denominator))
+}
+
+/// `[PQ, SQ, RQ]` of panoptic segmentation from the IoUs of the matched (true-positive) segment
+/// pairs, `matched_ious` (each above 0.5), and the unmatched counts `fp` and `fn`:
+/// SQ = mean matched IoU, RQ = TP / (TP + FP/2 + FN/2), PQ = SQ x RQ.
+fn panoptic_quality(inputs: &Inputs) -> Result<Value, Error> {
+    let ious = inputs.vector("matched_ious")?;
+    let fp = inputs.number("fp")?;
+    let fn_ = inputs.number("fn")?;
+    if fp < 0.0 || fn_ < 0.0 {
+        return Err(inputs.invalid("`fp` and `fn` cannot be negative"));
+    }
+    if ious.iter().any(|&x| !(x > 0.5 && x <= 1.0)) {
+        return Err(inputs.invalid(
+            "a matched pair needs IoU above 0.5 (and at most 1); lower-IoU pairs are not matches",
+        ));
+    }
+    let tp = ious.len() as f64;
+    let sq = common::mean(&ious);
+    let rq = tp / (tp + 0.5 * fp + 0.5 * fn_);
+    Ok(array(&[sq * rq, sq, rq]))
+}
+
+/// Cohen's kappa from the square agreement `matrix` of counts (rows: rater A's class, columns:
+/// rater B's): 1 - sum(w O) / sum(w E), with E the counts expected from the margins under
+/// independence. `weighting` is absent (unweighted: w = 1 off the diagonal), "linear"
+/// (|i - j| / (K - 1)) or "quadratic" ((i - j)^2 / (K - 1)^2).
+fn cohen_kappa(inputs: &Inputs) -> Result<Value, Error> {
+    let m = inputs.matrix("matrix")?;
+    let k = m.len();
+    if m[0].len() != k || k < 2 {
+        return Err(inputs.invalid("`matrix` must be square with at least 2 classes"));
+    }
+    if m.iter().flatten().any(|&c| c < 0.0) {
+        return Err(inputs.invalid("counts cannot be negative"));
+    }
+    let scheme = match inputs.raw("weighting") {
+        None => "none",
+        Some(Value::String(s)) if s == "linear" || s == "quadratic" || s == "none" => s.as_str(),
+        Some(other) => {
+            return Err(inputs.malformed(
+                "weighting",
+                "\"linear\", \"quadratic\" or \"none\"",
+                other,
+            ));
+        }
+    };
+    let n: f64 = m.iter().flatten().sum();
+    let rows: Vec<f64> = m.iter().map(|r| r.iter().sum()).collect();
+    let cols: Vec<f64> = (0..k).map(|j| m.iter().map(|r| r[j]).sum()).collect();
+    let weight = |i: usize, j: usize| -> f64 {
+        let d = i.abs_diff(j) as f64 / (k - 1) as f64;
+        match scheme {
+            "linear" => d,
+            "quadratic" => d * d,
+            _ => {
+                if i == j {
+                    0.0
+                } else {
+                    1.0
+                }
+            }
+        }
+    };
+    let (mut observed, mut expected) = (0.0, 0.0);
+    for i in 0..k {
+        for j in 0..k {
+            observed += weight(i, j) * m[i][j];
+            expected += weight(i, j) * rows[i] * cols[j] / n;
+        }
+    }
+    if expected == 0.0 {
+        return Err(
+            inputs.invalid("chance disagreement is 0 (one class only), so kappa is undefined")
+        );
+    }
+    Ok(scalar(1.0 - observed / expected))
+}
+
+/// One Elo update: expected score E_a = 1 / (1 + 10^((`rating_b` - `rating_a`) / 400)), then
+/// R_a += `k` (`score_a` - E_a) and R_b -= the same amount; `score_a` is 1 (A wins), 0.5 or 0.
+/// Returns `[new_rating_a, new_rating_b]`.
+fn elo_update(inputs: &Inputs) -> Result<Value, Error> {
+    let ra = inputs.number("rating_a")?;
+    let rb = inputs.number("rating_b")?;
+    let score = inputs.probability("score_a")?;
+    let k = inputs.positive("k")?;
+    let expected = 1.0 / (1.0 + 10f64.powf((rb - ra) / 400.0));
+    let delta = k * (score - expected);
+    Ok(array(&[ra + delta, rb - delta]))
+}
+
+/// Unbiased pass@k from `n` samples of which `c` are correct: 1 - C(n - c, k) / C(n, k),
+/// computed as 1 - prod_{i = n-c+1}^{n} (1 - k / i) so no binomial coefficient overflows.
+fn pass_at_k(inputs: &Inputs) -> Result<Value, Error> {
+    let n = inputs.count("n")?;
+    let c = inputs.count("c")?;
+    let k = inputs.count("k")?;
+    if c > n || k == 0 || k > n {
+        return Err(inputs.invalid("need 0 <= c <= n and 1 <= k <= n"));
+    }
+    if n - c < k {
+        return Ok(scalar(1.0));
+    }
+    let all_fail: f64 = ((n - c + 1)..=n)
+        .map(|i| 1.0 - k as f64 / i as f64)
+        .product();
+    Ok(scalar(1.0 - all_fail))
+}
+
+/// SQuAD-style token F1 between `prediction_tokens` and `reference_tokens` (already normalised):
+/// overlap = size of the multiset intersection, precision = overlap / |prediction|, recall =
+/// overlap / |reference|; 1 when both are empty, 0 when only one is.
+fn qa_token_f1(inputs: &Inputs) -> Result<Value, Error> {
+    let prediction = tokens(
+        inputs,
+        "prediction_tokens",
+        inputs.required("prediction_tokens", "a token list")?,
+    )?;
+    let reference = tokens(
+        inputs,
+        "reference_tokens",
+        inputs.required("reference_tokens", "a token list")?,
+    )?;
+    if prediction.is_empty() || reference.is_empty() {
+        let both = prediction.is_empty() && reference.is_empty();
+        return Ok(scalar(if both { 1.0 } else { 0.0 }));
+    }
+    let mut available: HashMap<&str, usize> = HashMap::new();
+    for token in &reference {
+        *available.entry(token.as_str()).or_insert(0) += 1;
+    }
+    let mut overlap = 0.0;
+    for token in &prediction {
+        if let Some(left) = available.get_mut(token.as_str()) {
+            if *left > 0 {
+                *left -= 1;
+                overlap += 1.0;
+            }
+        }
+    }
+    let precision = overlap / prediction.len() as f64;
+    let recall = overlap / reference.len() as f64;
+    Ok(scalar(ratio(2.0 * precision * recall, precision + recall)))
+}
+
+/// Word error rate (S + D + I) / N: the Levenshtein distance between the `reference` and
+/// `hypothesis` token lists (unit costs) divided by the reference length N. On character lists
+/// it is the character error rate.
+fn word_error_rate(inputs: &Inputs) -> Result<Value, Error> {
+    let reference = tokens(
+        inputs,
+        "reference",
+        inputs.required("reference", "a token list")?,
+    )?;
+    let hypothesis = tokens(
+        inputs,
+        "hypothesis",
+        inputs.required("hypothesis", "a token list")?,
+    )?;
+    if reference.is_empty() {
+        return Err(inputs.invalid("`reference` is empty, so the error rate is undefined"));
+    }
+    let mut previous: Vec<usize> = (0..=hypothesis.len()).collect();
+    for (i, r) in reference.iter().enumerate() {
+        let mut current = vec![i + 1; hypothesis.len() + 1];
+        for (j, h) in hypothesis.iter().enumerate() {
+            let substitute = previous[j] + usize::from(r != h);
+            current[j + 1] = substitute.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    Ok(scalar(
+        previous[hypothesis.len()] as f64 / reference.len() as f64,
+    ))
+}
+
+/// distinct-n: the number of distinct n-grams over all `candidates` (token lists) divided by the
+/// total number of n-grams they contain; `n` defaults to 1.
+fn distinct_n(inputs: &Inputs) -> Result<Value, Error> {
+    let candidates = token_lists(
+        inputs,
+        "candidates",
+        inputs.required("candidates", "token lists")?,
+    )?;
+    let n = inputs.count_or("n", 1)?;
+    if n == 0 {
+        return Err(inputs.invalid("`n` must be at least 1"));
+    }
+    let mut distinct: HashMap<&[String], usize> = HashMap::new();
+    let mut total = 0usize;
+    for candidate in &candidates {
+        for (gram, count) in ngram_counts(candidate, n) {
+            *distinct.entry(gram).or_insert(0) += count;
+            total += count;
+        }
+    }
+    if total == 0 {
+        return Err(inputs.invalid("the candidates contain no n-grams of this length"));
+    }
+    Ok(scalar(distinct.len() as f64 / total as f64))
+}
+
+/// PSNR in decibels: 10 log10(`max_value`^2 / MSE) of `prediction` against `target`.
+fn psnr(inputs: &Inputs) -> Result<Value, Error> {
+    let e = errors(inputs)?;
+    let peak = inputs.positive("max_value")?;
+    let mse = common::mean(&e.iter().map(|e| e * e).collect::<Vec<_>>());
+    if mse == 0.0 {
+        return Err(inputs.invalid("the images are identical: PSNR is infinite"));
+    }
+    Ok(scalar(10.0 * (peak * peak / mse).log10()))
+}
+
+/// Normalised entropy of binary predictions: the mean log loss of `p` on labels `y`, natural log,
+/// divided by the entropy of the base rate, -(b ln b + (1 - b) ln(1 - b)); `base_rate` b defaults
+/// to the mean of `y`. Below 1 means better than always predicting the base rate.
+fn normalized_entropy(inputs: &Inputs) -> Result<Value, Error> {
+    let p = inputs.vector("p")?;
+    let y = inputs.vector("y")?;
+    inputs.same_length(("p", p.len()), ("y", y.len()))?;
+    let mut log_loss = 0.0;
+    for (&p, &y) in p.iter().zip(&y) {
+        inputs.check_probability("p", p)?;
+        log_loss -= if label(inputs, "y", y)? {
+            p.ln()
+        } else {
+            (1.0 - p).ln()
+        };
+    }
+    log_loss /= p.len() as f64;
+    let b = match inputs.optional_number("base_rate")? {
+        Some(b) => b,
+        None => common::mean(&y),
+    };
+    if !(b > 0.0 && b < 1.0) {
+        return Err(inputs.invalid("the base rate must lie strictly between 0 and 1"));
+    }
+    let entropy = -(b * b.ln() + (1.0 - b) * (1.0 - b).ln());
+    Ok(scalar(log_loss / entropy))
+}
+
+/// Lift in the top `fraction` of `scores`: the positive rate among the k = round(`fraction` x n)
+/// highest-scored examples divided by the overall positive rate of 0/1 `labels`. Tied scores keep
+/// their input order.
+fn lift_at_fraction(inputs: &Inputs) -> Result<Value, Error> {
+    let (scores, labels) = scored_labels(inputs)?;
+    let fraction = inputs.number("fraction")?;
+    let n = scores.len();
+    let k = (fraction * n as f64).round();
+    if !(fraction > 0.0 && fraction <= 1.0) || k < 1.0 {
+        return Err(inputs.invalid("`fraction` must be in (0, 1] and select at least one example"));
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let k = k as usize;
+    let hits = order[..k].iter().filter(|&&i| labels[i]).count() as f64;
+    let base = labels.iter().filter(|&&l| l).count() as f64 / n as f64;
+    Ok(scalar(hits / k as f64 / base))
+}
+
+/// Harrell's concordance index: over comparable pairs (i, j) with `times`[i] < `times`[j] and
+/// an observed event at i (`events`[i] = 1), the fraction where `risk_scores`[i] >
+/// `risk_scores`[j], ties in risk counting one half. Pairs with equal times are not compared.
+fn concordance_index(inputs: &Inputs) -> Result<Value, Error> {
+    let times = inputs.vector("times")?;
+    let events = inputs.vector("events")?;
+    let risk = inputs.vector("risk_scores")?;
+    inputs.same_length(("times", times.len()), ("events", events.len()))?;
+    inputs.same_length(("times", times.len()), ("risk_scores", risk.len()))?;
+    let (mut concordant, mut comparable) = (0.0, 0.0);
+    for i in 0..times.len() {
+        if !label(inputs, "events", events[i])? {
+            continue;
+        }
+        for j in 0..times.len() {
+            if times[i] < times[j] {
+                comparable += 1.0;
+                if risk[i] > risk[j] {
+                    concordant += 1.0;
+                } else if risk[i] == risk[j] {
+                    concordant += 0.5;
+                }
+            }
+        }
+    }
+    if comparable == 0.0 {
+        return Err(inputs.invalid("no comparable pairs: need an event before another time"));
+    }
+    Ok(scalar(concordant / comparable))
+}
+
+/// Inverse propensity scoring estimate of a target policy's mean reward from logged data: the
+/// mean of w r with w = `target_probs` / `logging_probs` (the two policies' probabilities of the
+/// logged action) and `rewards` r; an optional `clip` caps each weight at that value.
+fn ips_estimate(inputs: &Inputs) -> Result<Value, Error> {
+    let rewards = inputs.vector("rewards")?;
+    let target = inputs.vector("target_probs")?;
+    let logging = inputs.vector("logging_probs")?;
+    inputs.same_length(("rewards", rewards.len()), ("target_probs", target.len()))?;
+    inputs.same_length(("rewards", rewards.len()), ("logging_probs", logging.len()))?;
+    let clip = inputs.optional_number("clip")?;
+    let mut total = 0.0;
+    for ((&r, &pi), &mu) in rewards.iter().zip(&target).zip(&logging) {
+        inputs.check_probability("target_probs", pi)?;
+        inputs.check_probability("logging_probs", mu)?;
+        if mu == 0.0 {
+            return Err(inputs.invalid("a logged action cannot have logging probability 0"));
+        }
+        let w = pi / mu;
+        total += clip.map_or(w, |c| w.min(c)) * r;
+    }
+    Ok(scalar(total / rewards.len() as f64))
+}
+
+/// Population stability index sum (c - b) ln(c / b) between the bin proportions of a `baseline`
+/// sample b and a `current` sample c (each summing to 1, no empty bin).
+fn population_stability_index(inputs: &Inputs) -> Result<Value, Error> {
+    let b = inputs.vector("baseline")?;
+    let c = inputs.vector("current")?;
+    inputs.same_length(("baseline", b.len()), ("current", c.len()))?;
+    check_distribution(inputs, "baseline", &b)?;
+    check_distribution(inputs, "current", &c)?;
+    if b.iter().chain(&c).any(|&x| x == 0.0) {
+        return Err(inputs
+            .invalid("an empty bin makes PSI infinite; merge bins or add a small floor first"));
+    }
+    Ok(scalar(
+        b.iter().zip(&c).map(|(b, c)| (c - b) * (c / b).ln()).sum(),
+    ))
+}
+
+/// False-positive rate at the highest score threshold whose true-positive rate reaches `tpr`
+/// (default 0.95), predicting positive when score >= threshold. `labels`: 1 = positive (e.g.
+/// in-distribution), 0 = negative.
+fn fpr_at_tpr(inputs: &Inputs) -> Result<Value, Error> {
+    let (scores, labels) = scored_labels(inputs)?;
+    let target = inputs.number_or("tpr", 0.95)?;
+    if !(target > 0.0 && target <= 1.0) {
+        return Err(inputs.invalid("`tpr` must lie in (0, 1]"));
+    }
+    let positives = labels.iter().filter(|&&l| l).count() as f64;
+    let negatives = labels.len() as f64 - positives;
+    let mut thresholds = scores.clone();
+    thresholds.sort_by(|a, b| b.total_cmp(a));
+    thresholds.dedup();
+    for t in thresholds {
+        let tp = (0..scores.len())
+            .filter(|&i| labels[i] && scores[i] >= t)
+            .count() as f64;
+        if tp / positives >= target - 1e-12 {
+            let fp = (0..scores.len())
+                .filter(|&i| !labels[i] && scores[i] >= t)
+                .count() as f64;
+            return Ok(scalar(fp / negatives));
+        }
+    }
+    Err(inputs.invalid("no threshold reaches the requested TPR"))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{check, check_err};
@@ -873,6 +1371,214 @@ mod tests {
             "fgsm",
             json!({ "x": [0.95, 0.5, 0.02], "grad": [1.0, 0.0, -2.0], "epsilon": 0.1 }),
             json!([1.0, 0.5, 0.0]),
+        );
+    }
+
+    #[test]
+    fn fbeta_and_f1_averages() {
+        // P = 0.5, R = 1: F2 = 5 * 0.5 / (4 * 0.5 + 1) = 2.5 / 3.
+        check(
+            "fbeta_score",
+            json!({ "tp": 1, "fp": 1, "fn": 0, "beta": 2.0 }),
+            json!(2.5 / 3.0),
+        );
+        check(
+            "fbeta_score",
+            json!({ "tp": 8, "fp": 2, "fn": 4, "beta": 1.0 }),
+            json!(16.0 / 22.0),
+        );
+        // Class 0: F1 = 4/5 (support 2); class 1: F1 = 0 (support 1, missed).
+        // Pooled: tp 2, fp 1, fn 1 -> micro 4 / 6.
+        check(
+            "f1_averages",
+            json!({ "tp": [2, 0], "fp": [1, 0], "fn": [0, 1] }),
+            json!([(0.8 + 0.0) / 2.0, 4.0 / 6.0, 0.8 * 2.0 / 3.0]),
+        );
+    }
+
+    #[test]
+    fn quantile_r2_brier() {
+        // tau = 0.9: under-prediction by 2 costs 1.8, over-prediction by 2 costs 0.2.
+        check(
+            "quantile_loss",
+            json!({ "prediction": [0.0, 4.0], "target": [2.0, 2.0], "tau": 0.9 }),
+            json!(1.0),
+        );
+        check(
+            "r2_score",
+            json!({ "prediction": [2.0, 2.0], "target": [1.0, 3.0] }),
+            json!(0.0),
+        );
+        check(
+            "r2_score",
+            json!({ "prediction": [3.0, 1.0], "target": [1.0, 3.0] }),
+            json!(-3.0),
+        );
+        check_err(
+            "r2_score",
+            json!({ "prediction": [1.0, 2.0], "target": [1.0, 1.0] }),
+        );
+        check(
+            "brier_score",
+            json!({ "p": [1.0, 0.5], "y": [1, 0] }),
+            json!(0.125),
+        );
+    }
+
+    #[test]
+    fn segmentation_overlap() {
+        // Overlap 1, sizes 2 and 1: Dice = 2/3 (IoU would be 1/2).
+        check(
+            "dice_coefficient",
+            json!({ "prediction": [1, 1, 0], "target": [1, 0, 0] }),
+            json!(2.0 / 3.0),
+        );
+        check(
+            "dice_coefficient",
+            json!({ "prediction": [0, 0], "target": [0, 0], "smooth": 1.0 }),
+            json!(1.0),
+        );
+        // SQ = 0.8, RQ = 2 / (2 + 1) ; PQ = 0.8 * 2/3.
+        check(
+            "panoptic_quality",
+            json!({ "matched_ious": [0.7, 0.9], "fp": 1, "fn": 1 }),
+            json!([0.8 * 2.0 / 3.0, 0.8, 2.0 / 3.0]),
+        );
+        check_err(
+            "panoptic_quality",
+            json!({ "matched_ious": [0.4], "fp": 0, "fn": 0 }),
+        );
+    }
+
+    #[test]
+    fn kappa_of_perfect_chance_and_ordinal_agreement() {
+        check(
+            "cohen_kappa",
+            json!({ "matrix": [[5, 0], [0, 5]] }),
+            json!(1.0),
+        );
+        // Observed agreement 0.5 equals chance agreement 0.5.
+        check(
+            "cohen_kappa",
+            json!({ "matrix": [[1, 1], [1, 1]] }),
+            json!(0.0),
+        );
+        // Two classes: linear and quadratic weights both equal the unweighted ones.
+        check(
+            "cohen_kappa",
+            json!({ "matrix": [[4, 1], [1, 4]], "weighting": "quadratic" }),
+            json!(0.6),
+        );
+        check_err(
+            "cohen_kappa",
+            json!({ "matrix": [[1, 0], [0, 1]], "weighting": "cubic" }),
+        );
+    }
+
+    #[test]
+    fn elo_and_pass_at_k() {
+        // Equal ratings: expected 0.5, a win moves each by k / 2.
+        check(
+            "elo_update",
+            json!({ "rating_a": 1500, "rating_b": 1500, "score_a": 1, "k": 32 }),
+            json!([1516.0, 1484.0]),
+        );
+        // n = 4, c = 1, k = 2: 1 - C(3,2)/C(4,2) = 1 - 3/6.
+        check("pass_at_k", json!({ "n": 4, "c": 1, "k": 2 }), json!(0.5));
+        check("pass_at_k", json!({ "n": 5, "c": 4, "k": 2 }), json!(1.0));
+        check("pass_at_k", json!({ "n": 5, "c": 0, "k": 2 }), json!(0.0));
+    }
+
+    #[test]
+    fn text_overlap_and_edit_metrics() {
+        // Overlap {the, cat} = 2; P = 2/3, R = 2/2 -> F1 = 0.8.
+        check(
+            "qa_token_f1",
+            json!({ "prediction_tokens": ["the", "cat", "sat"], "reference_tokens": ["the", "cat"] }),
+            json!(0.8),
+        );
+        check(
+            "qa_token_f1",
+            json!({ "prediction_tokens": [], "reference_tokens": [] }),
+            json!(1.0),
+        );
+        // One substitution in 3 words.
+        check(
+            "word_error_rate",
+            json!({ "reference": ["a", "b", "c"], "hypothesis": ["a", "x", "c"] }),
+            json!(1.0 / 3.0),
+        );
+        // One reference word, three hypothesis words: 1 substitution-or-match + 2 insertions.
+        check(
+            "word_error_rate",
+            json!({ "reference": ["a"], "hypothesis": ["b", "c", "d"] }),
+            json!(3.0),
+        );
+        // Unigrams: a b a b -> 2 distinct of 4.
+        check(
+            "distinct_n",
+            json!({ "candidates": [["a", "b"], ["a", "b"]], "n": 1 }),
+            json!(0.5),
+        );
+    }
+
+    #[test]
+    fn psnr_and_normalized_entropy() {
+        // MSE 0.01 on a [0, 1] scale: 10 log10(100) = 20 dB.
+        check(
+            "psnr",
+            json!({ "prediction": [0.1, 0.9], "target": [0.0, 1.0], "max_value": 1.0 }),
+            json!(20.0),
+        );
+        // Predicting the base rate 0.5 everywhere: NE = 1.
+        check(
+            "normalized_entropy",
+            json!({ "p": [0.5, 0.5], "y": [1, 0] }),
+            json!(1.0),
+        );
+    }
+
+    #[test]
+    fn lift_cindex_ips_psi_fpr() {
+        // Top 2 of 4 hold both positives: rate 1 against base 0.5 -> lift 2.
+        check(
+            "lift_at_fraction",
+            json!({ "scores": [0.9, 0.8, 0.2, 0.1], "labels": [1, 1, 0, 0], "fraction": 0.5 }),
+            json!(2.0),
+        );
+        // Comparable pairs: (0,1), (0,2), (1,2) ... event at 0 and 1; 2 censored.
+        // risk [3, 1, 2]: (0,1) yes, (0,2) yes, (1,2) no -> 2/3.
+        check(
+            "concordance_index",
+            json!({ "times": [1, 2, 3], "events": [1, 1, 0], "risk_scores": [3, 1, 2] }),
+            json!(2.0 / 3.0),
+        );
+        check(
+            "ips_estimate",
+            json!({ "rewards": [1, 0], "target_probs": [0.5, 0.5], "logging_probs": [0.25, 0.5] }),
+            json!(1.0),
+        );
+        check(
+            "ips_estimate",
+            json!({ "rewards": [1, 0], "target_probs": [0.5, 0.5], "logging_probs": [0.25, 0.5], "clip": 1.5 }),
+            json!(0.75),
+        );
+        check(
+            "population_stability_index",
+            json!({ "baseline": [0.5, 0.5], "current": [0.5, 0.5] }),
+            json!(0.0),
+        );
+        check(
+            "population_stability_index",
+            json!({ "baseline": [0.5, 0.5], "current": [0.25, 0.75] }),
+            json!(0.25 * 3f64.ln()),
+        );
+        // Positives 0.9, 0.8; negatives 0.85, 0.1. TPR 1 needs threshold 0.8, which also
+        // admits the negative at 0.85: FPR = 1/2.
+        check(
+            "fpr_at_tpr",
+            json!({ "scores": [0.9, 0.8, 0.85, 0.1], "labels": [1, 1, 0, 0], "tpr": 1.0 }),
+            json!(0.5),
         );
     }
 }

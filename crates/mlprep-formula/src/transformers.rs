@@ -1,6 +1,8 @@
 //! Formulas of the `transformers` category: scaled dot-product attention (with masks), the online
 //! softmax behind FlashAttention, positional schemes (sinusoidal, ALiBi), and the parameter and
-//! memory counts of attention (projection weights, score matrices, the KV cache).
+//! memory counts of attention (projection weights, score matrices, the KV cache), RoPE, parameter
+//! and FLOP counts of whole blocks and models, mixture-of-experts accounting, and decoding
+//! (length normalisation, sampling filters, repetition penalties).
 
 use serde_json::Value;
 
@@ -19,6 +21,16 @@ pub(crate) const FORMULAS: &[(&str, Formula)] = &[
     ("mha_param_count", mha_param_count),
     ("attention_score_memory_bytes", attention_score_memory_bytes),
     ("kv_cache_bytes", kv_cache_bytes),
+    ("rope_rotate", rope_rotate),
+    ("rope_ntk_base", rope_ntk_base),
+    ("ffn_param_count", ffn_param_count),
+    ("transformer_param_count", transformer_param_count),
+    ("transformer_flops_per_token", transformer_flops_per_token),
+    ("moe_param_count", moe_param_count),
+    ("moe_load_balancing_loss", moe_load_balancing_loss),
+    ("length_normalized_log_prob", length_normalized_log_prob),
+    ("sampling_distribution", sampling_distribution),
+    ("repetition_penalty_logits", repetition_penalty_logits),
 ];
 
 /// Finds one of this category's formulas.
@@ -195,6 +207,231 @@ fn kv_cache_bytes(inputs: &Inputs) -> Result<Value, Error> {
     Ok(scalar(2.0 * product * batch))
 }
 
+/// RoPE applied to the vector `x` (even length d) at position `pos`: each interleaved pair
+/// (x[2i], x[2i+1]) is rotated by the angle pos * theta_i with theta_i = `base`^(-2i/d)
+/// (`base` defaults to 10000), as in the RoFormer paper.
+fn rope_rotate(inputs: &Inputs) -> Result<Value, Error> {
+    let x = inputs.vector("x")?;
+    let pos = inputs.number("pos")?;
+    let base = inputs.number_or("base", 10_000.0)?;
+    if x.len() % 2 != 0 || base <= 0.0 {
+        return Err(inputs.invalid("`x` must have an even length and `base` must be positive"));
+    }
+    let d = x.len() as f64;
+    let mut out = Vec::with_capacity(x.len());
+    for (i, pair) in x.chunks(2).enumerate() {
+        let angle = pos * base.powf(-2.0 * i as f64 / d);
+        let (sin, cos) = angle.sin_cos();
+        out.push(pair[0] * cos - pair[1] * sin);
+        out.push(pair[0] * sin + pair[1] * cos);
+    }
+    Ok(array(&out))
+}
+
+/// NTK-aware RoPE base for a context stretched by `scale`: `base` x `scale`^(d / (d - 2)) with
+/// d = `head_dim`, which stretches the lowest frequency's wavelength by exactly `scale` while
+/// leaving the highest frequency unchanged.
+fn rope_ntk_base(inputs: &Inputs) -> Result<Value, Error> {
+    let base = inputs.positive("base")?;
+    let scale = inputs.positive("scale")?;
+    let d = inputs.count("head_dim")?;
+    if d < 4 || d % 2 != 0 {
+        return Err(inputs.invalid("`head_dim` must be even and at least 4"));
+    }
+    let d = d as f64;
+    Ok(scalar(base * scale.powf(d / (d - 2.0))))
+}
+
+/// Weights of one position-wise FFN without biases: 2 `d_model` `d_ff` (up and down
+/// projections), or 3 `d_model` `d_ff` when `gated` (GLU variants such as SwiGLU have a second
+/// up projection).
+fn ffn_param_count(inputs: &Inputs) -> Result<Value, Error> {
+    let d = inputs.count("d_model")? as f64;
+    let d_ff = inputs.count("d_ff")? as f64;
+    let gated = inputs.flag_or("gated", false)?;
+    Ok(scalar(if gated { 3.0 } else { 2.0 } * d * d_ff))
+}
+
+/// Weight-matrix parameters of a decoder-only transformer, ignoring biases and norm gains:
+/// `num_layers` x (4 d^2 attention + FFN as in `ffn_param_count`) + `vocab_size` x d for the
+/// input embedding, doubled when the output embedding is untied (`tied_embeddings`, default
+/// true), + `max_positions` x d for a learned position table (default 0).
+fn transformer_param_count(inputs: &Inputs) -> Result<Value, Error> {
+    let layers = inputs.count("num_layers")? as f64;
+    let d = inputs.count("d_model")? as f64;
+    let d_ff = inputs.count("d_ff")? as f64;
+    let vocab = inputs.count("vocab_size")? as f64;
+    let gated = inputs.flag_or("gated", false)?;
+    let tied = inputs.flag_or("tied_embeddings", true)?;
+    let positions = inputs.count_or("max_positions", 0)? as f64;
+    let ffn = if gated { 3.0 } else { 2.0 } * d * d_ff;
+    let per_layer = 4.0 * d * d + ffn;
+    let embeddings = vocab * d * if tied { 1.0 } else { 2.0 } + positions * d;
+    Ok(scalar(layers * per_layer + embeddings))
+}
+
+/// FLOPs per token: forward 2 `params` + 4 `num_layers` `seq_len` `d_model` (the QK^T and AV
+/// products over a full, unmasked context of `seq_len`, 2 FLOPs per multiply-add); with
+/// `training` (default false) three times that, as in PaLM's 6N + 12 L H Q T.
+fn transformer_flops_per_token(inputs: &Inputs) -> Result<Value, Error> {
+    let params = inputs.number("params")?;
+    let layers = inputs.count("num_layers")? as f64;
+    let seq_len = inputs.count("seq_len")? as f64;
+    let d = inputs.count("d_model")? as f64;
+    let training = inputs.flag_or("training", false)?;
+    if params < 0.0 {
+        return Err(inputs.invalid("`params` cannot be negative"));
+    }
+    let forward = 2.0 * params + 4.0 * layers * seq_len * d;
+    Ok(scalar(if training { 3.0 } else { 1.0 } * forward))
+}
+
+/// Total and active parameters of a mixture-of-experts model: [`dense_params` + `num_experts` x
+/// `params_per_expert`, `dense_params` + `top_k` x `params_per_expert`], where
+/// `params_per_expert` sums one expert's weights over all MoE layers.
+fn moe_param_count(inputs: &Inputs) -> Result<Value, Error> {
+    let dense = inputs.number("dense_params")?;
+    let per_expert = inputs.number("params_per_expert")?;
+    let experts = inputs.count("num_experts")?;
+    let top_k = inputs.count("top_k")?;
+    if top_k == 0 || top_k > experts || dense < 0.0 || per_expert < 0.0 {
+        return Err(inputs.invalid(
+            "`top_k` must be between 1 and `num_experts`, and parameter counts non-negative",
+        ));
+    }
+    Ok(array(&[
+        dense + experts as f64 * per_expert,
+        dense + top_k as f64 * per_expert,
+    ]))
+}
+
+/// The Switch Transformer load-balancing loss without its coefficient: N sum_i f_i P_i, with
+/// `token_fractions` f (share of tokens routed to expert i) and `router_probs` P (mean router
+/// probability of expert i), N the number of experts. It equals 1 under uniform routing.
+fn moe_load_balancing_loss(inputs: &Inputs) -> Result<Value, Error> {
+    let f = inputs.vector("token_fractions")?;
+    let p = inputs.vector("router_probs")?;
+    inputs.same_length(("token_fractions", f.len()), ("router_probs", p.len()))?;
+    for (name, xs) in [("token_fractions", &f), ("router_probs", &p)] {
+        for &x in xs.iter() {
+            inputs.check_probability(name, x)?;
+        }
+    }
+    Ok(scalar(f.len() as f64 * common::dot(&f, &p)))
+}
+
+/// Length-normalised beam score of each hypothesis: sum of its token `log_probs` divided by
+/// length^`alpha` (alpha 0: raw log-probability; 1: mean per token). One row per hypothesis.
+fn length_normalized_log_prob(inputs: &Inputs) -> Result<Value, Error> {
+    let hypotheses = inputs.rows("log_probs")?;
+    let alpha = inputs.number("alpha")?;
+    if hypotheses.iter().flatten().any(|&lp| lp > 0.0) {
+        return Err(inputs.invalid("`log_probs` are log-probabilities, so none can exceed 0"));
+    }
+    let scores: Vec<f64> = hypotheses
+        .iter()
+        .map(|h| h.iter().sum::<f64>() / (h.len() as f64).powf(alpha))
+        .collect();
+    Ok(array(&scores))
+}
+
+/// The distribution sampled from after temperature and truncation, in this order: softmax of
+/// `logits` / `temperature` (default 1); keep the `top_k` most probable tokens (optional); keep
+/// the smallest most-probable set whose renormalised mass reaches `top_p` (optional); keep
+/// tokens whose probability is at least `min_p` times the largest (optional); renormalise.
+/// Removed tokens get probability 0.
+fn sampling_distribution(inputs: &Inputs) -> Result<Value, Error> {
+    let logits = inputs.vector("logits")?;
+    let temperature = inputs.number_or("temperature", 1.0)?;
+    let top_k = match inputs.raw("top_k") {
+        None => None,
+        Some(_) => Some(inputs.count("top_k")?),
+    };
+    let top_p = inputs.optional_number("top_p")?;
+    let min_p = inputs.optional_number("min_p")?;
+    if temperature <= 0.0 {
+        return Err(
+            inputs.invalid("`temperature` must be positive (0 means greedy: take the argmax)")
+        );
+    }
+    if top_k == Some(0) {
+        return Err(inputs.invalid("`top_k` must be at least 1"));
+    }
+    for (name, value) in [("top_p", top_p), ("min_p", min_p)] {
+        if let Some(x) = value
+            && !(x > 0.0 && x <= 1.0)
+        {
+            return Err(inputs.invalid(format!("`{name}` must lie in (0, 1]")));
+        }
+    }
+    let scaled: Vec<f64> = logits.iter().map(|z| z / temperature).collect();
+    let mut probs = common::softmax(&scaled);
+    let mut order: Vec<usize> = (0..probs.len()).collect();
+    order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
+    let renormalise = |p: &mut Vec<f64>| {
+        let total: f64 = p.iter().sum();
+        p.iter_mut().for_each(|x| *x /= total);
+    };
+    if let Some(k) = top_k {
+        for &i in order.iter().skip(k) {
+            probs[i] = 0.0;
+        }
+        renormalise(&mut probs);
+    }
+    if let Some(p) = top_p {
+        let mut mass = 0.0;
+        let mut reached = false;
+        for &i in &order {
+            if reached {
+                probs[i] = 0.0;
+            } else {
+                mass += probs[i];
+                reached = mass >= p;
+            }
+        }
+        renormalise(&mut probs);
+    }
+    if let Some(m) = min_p {
+        let largest = probs[order[0]];
+        for p in probs.iter_mut() {
+            if *p < m * largest {
+                *p = 0.0;
+            }
+        }
+        renormalise(&mut probs);
+    }
+    Ok(array(&probs))
+}
+
+/// Logits after repetition penalties, given how often each token already occurred (`counts`).
+/// The CTRL `repetition_penalty` (default 1) divides positive logits of seen tokens by it and
+/// multiplies negative ones; then `frequency_penalty` (default 0) subtracts count x penalty and
+/// `presence_penalty` (default 0) subtracts the penalty once for every seen token.
+fn repetition_penalty_logits(inputs: &Inputs) -> Result<Value, Error> {
+    let logits = inputs.vector("logits")?;
+    let counts = inputs.vector("counts")?;
+    inputs.same_length(("logits", logits.len()), ("counts", counts.len()))?;
+    let theta = inputs.number_or("repetition_penalty", 1.0)?;
+    let frequency = inputs.number_or("frequency_penalty", 0.0)?;
+    let presence = inputs.number_or("presence_penalty", 0.0)?;
+    if theta <= 0.0 || counts.iter().any(|&c| c < 0.0 || c.fract() != 0.0) {
+        return Err(inputs
+            .invalid("`repetition_penalty` must be positive and `counts` non-negative integers"));
+    }
+    let out: Vec<f64> = logits
+        .iter()
+        .zip(&counts)
+        .map(|(&z, &c)| {
+            if c == 0.0 {
+                return z;
+            }
+            let z = if z > 0.0 { z / theta } else { z * theta };
+            z - c * frequency - presence
+        })
+        .collect();
+    Ok(array(&out))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{check, check_err};
@@ -300,6 +537,167 @@ mod tests {
             "kv_cache_bytes",
             json!({ "num_layers": 2, "num_kv_heads": 1, "head_dim": 4, "seq_len": 10, "bytes_per_element": 2 }),
             json!(320),
+        );
+    }
+
+    #[test]
+    fn rope_rotates_pairs_and_keeps_position_zero() {
+        check(
+            "rope_rotate",
+            json!({ "x": [1.0, 2.0, 3.0, 4.0], "pos": 0 }),
+            json!([1.0, 2.0, 3.0, 4.0]),
+        );
+        // d = 2: a single pair rotated by pos * 1 radian; pi/2 maps (1, 0) to (0, 1).
+        let half_pi = std::f64::consts::FRAC_PI_2;
+        let got = crate::evaluate(
+            "rope_rotate",
+            json!({ "x": [1.0, 0.0], "pos": half_pi })
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            crate::matches(&json!([0.0, 1.0]), &got, 1e-12).is_ok(),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn ntk_base_for_head_dim_four() {
+        // d / (d - 2) = 2, so base 10 with scale 3 becomes 10 * 9 = 90.
+        check(
+            "rope_ntk_base",
+            json!({ "base": 10.0, "scale": 3.0, "head_dim": 4 }),
+            json!(90.0),
+        );
+    }
+
+    #[test]
+    fn ffn_and_model_counts() {
+        check(
+            "ffn_param_count",
+            json!({ "d_model": 2, "d_ff": 8 }),
+            json!(32),
+        );
+        check(
+            "ffn_param_count",
+            json!({ "d_model": 2, "d_ff": 8, "gated": true }),
+            json!(48),
+        );
+        // 1 layer, d = 2, d_ff = 8: 16 + 32 = 48, plus vocab 10 x 2 = 20 tied, + 3 positions x 2.
+        check(
+            "transformer_param_count",
+            json!({ "num_layers": 1, "d_model": 2, "d_ff": 8, "vocab_size": 10, "max_positions": 3 }),
+            json!(74),
+        );
+        check(
+            "transformer_param_count",
+            json!({ "num_layers": 1, "d_model": 2, "d_ff": 8, "vocab_size": 10, "tied_embeddings": false }),
+            json!(88),
+        );
+    }
+
+    #[test]
+    fn flops_per_token() {
+        // 2 * 100 + 4 * 2 * 10 * 4 = 520 forward; training triples it.
+        check(
+            "transformer_flops_per_token",
+            json!({ "params": 100, "num_layers": 2, "seq_len": 10, "d_model": 4 }),
+            json!(520),
+        );
+        check(
+            "transformer_flops_per_token",
+            json!({ "params": 100, "num_layers": 2, "seq_len": 10, "d_model": 4, "training": true }),
+            json!(1560),
+        );
+    }
+
+    #[test]
+    fn moe_counts_and_balance_loss() {
+        check(
+            "moe_param_count",
+            json!({ "dense_params": 10, "params_per_expert": 5, "num_experts": 8, "top_k": 2 }),
+            json!([50, 20]),
+        );
+        check_err(
+            "moe_param_count",
+            json!({ "dense_params": 10, "params_per_expert": 5, "num_experts": 2, "top_k": 3 }),
+        );
+        check(
+            "moe_load_balancing_loss",
+            json!({ "token_fractions": [0.5, 0.5], "router_probs": [0.5, 0.5] }),
+            json!(1.0),
+        );
+        check(
+            "moe_load_balancing_loss",
+            json!({ "token_fractions": [1.0, 0.0], "router_probs": [1.0, 0.0] }),
+            json!(2.0),
+        );
+    }
+
+    #[test]
+    fn length_normalisation() {
+        check(
+            "length_normalized_log_prob",
+            json!({ "log_probs": [[-1.0, -1.0], [-3.0]], "alpha": 1.0 }),
+            json!([-1.0, -3.0]),
+        );
+        check(
+            "length_normalized_log_prob",
+            json!({ "log_probs": [[-1.0, -1.0], [-3.0]], "alpha": 0.0 }),
+            json!([-2.0, -3.0]),
+        );
+    }
+
+    #[test]
+    fn sampling_filters() {
+        // Logits ln 4, ln 2, ln 1, ln 1: probabilities 0.5, 0.25, 0.125, 0.125.
+        let logits = json!([4f64.ln(), 2f64.ln(), 0.0, 0.0]);
+        check(
+            "sampling_distribution",
+            json!({ "logits": logits }),
+            json!([0.5, 0.25, 0.125, 0.125]),
+        );
+        check(
+            "sampling_distribution",
+            json!({ "logits": logits, "top_k": 2 }),
+            json!([2.0 / 3.0, 1.0 / 3.0, 0.0, 0.0]),
+        );
+        // 0.5 < 0.6, 0.5 + 0.25 >= 0.6: the first two survive.
+        check(
+            "sampling_distribution",
+            json!({ "logits": logits, "top_p": 0.6 }),
+            json!([2.0 / 3.0, 1.0 / 3.0, 0.0, 0.0]),
+        );
+        // min_p 0.3: threshold 0.15 removes the two 0.125 tokens.
+        check(
+            "sampling_distribution",
+            json!({ "logits": logits, "min_p": 0.3 }),
+            json!([2.0 / 3.0, 1.0 / 3.0, 0.0, 0.0]),
+        );
+        // Temperature 0.5 squares the odds: 16 : 4 : 1 : 1.
+        check(
+            "sampling_distribution",
+            json!({ "logits": logits, "temperature": 0.5 }),
+            json!([16.0 / 22.0, 4.0 / 22.0, 1.0 / 22.0, 1.0 / 22.0]),
+        );
+        check_err(
+            "sampling_distribution",
+            json!({ "logits": logits, "temperature": 0.0 }),
+        );
+    }
+
+    #[test]
+    fn repetition_penalties() {
+        check(
+            "repetition_penalty_logits",
+            json!({ "logits": [2.0, -2.0, 1.0], "counts": [1, 1, 0], "repetition_penalty": 2.0 }),
+            json!([1.0, -4.0, 1.0]),
+        );
+        check(
+            "repetition_penalty_logits",
+            json!({ "logits": [2.0, 1.0], "counts": [3, 0], "frequency_penalty": 0.5, "presence_penalty": 1.0 }),
+            json!([-0.5, 1.0]),
         );
     }
 }

@@ -123,6 +123,9 @@ pub struct PointGrade {
     pub evidence: Option<Evidence>,
     /// The measurements behind the coverage.
     pub signals: Signals,
+    /// (IDF, best similarity) of each key-point token, for parameter studies; not serialized.
+    #[serde(skip)]
+    pub alignment: Vec<(f64, f64)>,
 }
 
 /// The measurements a key point's coverage is computed from.
@@ -132,6 +135,8 @@ pub struct Signals {
     pub semantic: Option<f64>,
     /// IDF-weighted share of the point's content words found in the answer.
     pub lexical: f64,
+    /// Cosine between the point's and the answer's sentence embeddings (absent without the model).
+    pub cosine: Option<f64>,
 }
 
 /// How the grade was computed.
@@ -229,16 +234,27 @@ pub struct Params {
     pub lexical_midpoint: f64,
     /// Whether words of the question earn no credit ("question demoting").
     pub demote_question: bool,
+    /// Token similarity that earns no credit: unrelated words of this model still reach cosine
+    /// 0.1–0.3, so credit rises linearly from this floor to 1 at a perfect match.
+    pub token_floor: f64,
+}
+
+impl Params {
+    /// The credit a key-point token earns for its best similarity in the answer.
+    pub fn credit(&self, similarity: f64) -> f64 {
+        ((similarity - self.token_floor) / (1.0 - self.token_floor)).clamp(0.0, 1.0)
+    }
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
-            semantic_weight: 0.75,
-            midpoint: 0.58,
-            scale: 0.06,
+            semantic_weight: 0.9,
+            midpoint: 0.4,
+            scale: 0.08,
             lexical_midpoint: 0.35,
             demote_question: true,
+            token_floor: 0.0,
         }
     }
 }
@@ -361,11 +377,19 @@ impl Grader {
         let mut points = Vec::with_capacity(rubric.points.len());
         for point in &rubric.points {
             let lexical = lexical_answer.recall(&point.text, &prompt_stems, self);
+            let mut cosine = None;
+            let mut alignment = Vec::new();
             let (blend, midpoint, best_sentence, semantic_whole) = match &answer_tokens {
                 Some(tokens) => {
                     let encoded = self.key_point(&point.text)?;
                     let semantic =
-                        semantic_recall(&encoded, tokens, &prompt_stems, &point.text, self);
+                        semantic_recall(&encoded, &tokens.tokens, &prompt_stems, &point.text, self);
+                    alignment = semantic.alignment.clone();
+                    cosine = tokens
+                        .chunks
+                        .iter()
+                        .map(|c| f64::from(dot(c, &encoded.sentence)))
+                        .reduce(f64::max);
                     let w = self.params.semantic_weight;
                     let blend = w * semantic.whole + (1.0 - w) * lexical.whole;
                     let best = best_sentence(&semantic.per_sentence, &lexical.per_sentence, w);
@@ -405,7 +429,9 @@ impl Grader {
                 signals: Signals {
                     semantic: semantic_whole,
                     lexical: lexical.whole,
+                    cosine,
                 },
+                alignment,
             });
         }
         let total: f64 = points.iter().map(|p| p.weight).sum();
@@ -486,7 +512,7 @@ impl Grader {
         answer: &str,
         sents: &[Sentence],
         prompt_stems: &HashSet<String>,
-    ) -> Result<Vec<AnswerToken>> {
+    ) -> Result<EncodedAnswer> {
         // Consecutive sentences are encoded together, up to about 150 words per chunk, so
         // tokens keep their context and long answers stay within the model's 256 tokens.
         let mut chunks: Vec<(usize, usize)> = Vec::new();
@@ -500,7 +526,9 @@ impl Grader {
         let encoded = embedder.encode(&texts)?;
         let word_spans = words(answer);
         let mut out = Vec::new();
+        let mut chunk_vectors = Vec::with_capacity(encoded.len());
         for ((offset, _), enc) in chunks.iter().zip(encoded) {
+            chunk_vectors.push(enc.sentence.clone());
             for token in enc.tokens {
                 let span = (offset + token.span.0, offset + token.span.1);
                 if !has_alnum(&token.piece) {
@@ -518,7 +546,7 @@ impl Grader {
                 });
             }
         }
-        Ok(out)
+        Ok(EncodedAnswer { tokens: out, chunks: chunk_vectors })
     }
 
     fn piece_idf(&self, piece: &str) -> f32 {
@@ -541,6 +569,7 @@ fn missed(p: &KeyPoint) -> PointGrade {
         coverage: 0.0,
         evidence: None,
         signals: Signals::default(),
+        alignment: Vec::new(),
     }
 }
 
@@ -559,6 +588,12 @@ fn word_at(words: &[(String, (usize, usize))], byte: usize) -> Option<&str> {
         .map(|(w, _)| w.as_str())
 }
 
+/// An encoded answer: its tokens and the sentence embedding of each chunk.
+struct EncodedAnswer {
+    tokens: Vec<AnswerToken>,
+    chunks: Vec<Vec<f32>>,
+}
+
 /// An answer token ready for alignment.
 struct AnswerToken {
     vector: Vec<f32>,
@@ -570,6 +605,8 @@ struct AnswerToken {
 struct Recall {
     whole: f64,
     per_sentence: Vec<f64>,
+    /// (IDF, best similarity) of each key-point token, for parameter studies.
+    alignment: Vec<(f64, f64)>,
 }
 
 fn semantic_recall(
@@ -607,6 +644,7 @@ fn semantic_recall(
     let mut whole = 0.0f64;
     let mut per = vec![0.0f64; n_sentences];
     let mut weight = 0.0f64;
+    let mut alignment = Vec::with_capacity(tokens.len());
     for t in &tokens {
         let idf = f64::from(g.piece_idf(&t.piece));
         weight += idf;
@@ -619,20 +657,23 @@ fn semantic_recall(
                 best_in[s] = best_in[s].max(sim);
             }
         }
-        whole += idf * f64::from(best);
+        alignment.push((idf, f64::from(best)));
+        whole += idf * g.params.credit(f64::from(best));
         for (p, b) in per.iter_mut().zip(best_in) {
-            *p += idf * f64::from(b);
+            *p += idf * g.params.credit(f64::from(b));
         }
     }
     if weight == 0.0 {
         return Recall {
             whole: 0.0,
             per_sentence: per,
+            alignment,
         };
     }
     Recall {
         whole: whole / weight,
         per_sentence: per.into_iter().map(|p| p / weight).collect(),
+        alignment,
     }
 }
 
@@ -671,6 +712,7 @@ impl LexicalAnswer {
             return Recall {
                 whole: 0.0,
                 per_sentence: vec![0.0; self.by_sentence.len()],
+                alignment: Vec::new(),
             };
         }
         let score = |set: &HashSet<String>| {
@@ -684,6 +726,7 @@ impl LexicalAnswer {
         Recall {
             whole: score(&self.all),
             per_sentence: self.by_sentence.iter().map(score).collect(),
+            alignment: Vec::new(),
         }
     }
 }

@@ -181,14 +181,11 @@ pub fn is_copy_of(answer: &str, prompt: &str) -> bool {
         && stems.iter().filter(|s| prompt_stems.contains(*s)).count() * 5 >= stems.len() * 4
 }
 
-/// Whether an answer is a list of terms rather than sentences: mostly short comma-, line- or
-/// semicolon-separated items and almost no function words.
+/// Whether an answer is a list of terms rather than sentences: three or more short items
+/// separated by commas, semicolons or line breaks with few function words, or a run of five or
+/// more words without a single function word or sentence mark.
 pub fn is_keyword_list(answer: &str) -> bool {
-    let items: Vec<&str> = answer
-        .split([',', ';', '\n', '/', '|'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let items: Vec<&str> = answer.split([',', ';', '\n', '|']).map(str::trim).filter(|s| !s.is_empty()).collect();
     let all = words(answer);
     if all.len() < 3 {
         return false;
@@ -196,8 +193,9 @@ pub fn is_keyword_list(answer: &str) -> bool {
     let short_items = items.iter().filter(|i| words(i).len() <= 3).count();
     let function_words = all.iter().filter(|(w, _)| is_stop_word(w)).count();
     let function_share = function_words as f64 / all.len() as f64;
-    (items.len() >= 3 && short_items * 10 >= items.len() * 7 && function_share < 0.2)
-        || function_share < 0.05
+    let listed = items.len() >= 3 && short_items * 10 >= items.len() * 7 && function_share < 0.2;
+    let run_on = all.len() >= 5 && function_words == 0 && !answer.trim_end().ends_with(['.', '!', '?']);
+    listed || run_on
 }
 
 #[cfg(test)]

@@ -113,6 +113,9 @@ struct GradingArgs {
     /// Override the logistic midpoint (for parameter studies).
     #[arg(long, hide = true)]
     midpoint: Option<f64>,
+    /// Override the token similarity floor (for parameter studies).
+    #[arg(long, hide = true)]
+    token_floor: Option<f64>,
     /// Give words of the question credit like any other (for parameter studies).
     #[arg(long, hide = true)]
     no_demote: bool,
@@ -246,6 +249,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
         midpoint: args.midpoint.unwrap_or(defaults.midpoint),
         scale: args.scale.unwrap_or(defaults.scale),
         demote_question: !args.no_demote,
+        token_floor: args.token_floor.unwrap_or(defaults.token_floor),
         ..defaults
     };
     let grader = Grader::new(app.embedder(), &corpus, params)?;
@@ -289,7 +293,14 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
         if args.dump.is_some() {
             let refs: Vec<_> = grades
                 .iter()
-                .map(|g| serde_json::json!({"flags": g.flags, "points": g.points.iter().map(|p| p.signals).collect::<Vec<_>>()}))
+                .map(|g| {
+                    let points: Vec<_> = g
+                        .points
+                        .iter()
+                        .map(|p| serde_json::json!({"signals": p.signals, "alignment": p.alignment}))
+                        .collect();
+                    serde_json::json!({"flags": g.flags, "points": points})
+                })
                 .collect();
             dump.push(serde_json::json!({"gold": gold / max, "refs": refs}).to_string());
         }
