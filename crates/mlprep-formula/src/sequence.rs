@@ -1,17 +1,32 @@
 //! Formulas of the `sequence` category: recurrent-network parameter counts, the scheduled-sampling
-//! decay of teacher forcing, and the receptive field of temporal convolutional networks.
+//! decay of teacher forcing, the receptive field of temporal convolutional networks, CTC, audio
+//! framing, the classical time-series tools (autocorrelation, exponential smoothing, the
+//! periodogram, the Kalman filter, the HMM forward algorithm, DTW) and forecasting metrics
+//! (MASE, sMAPE, ensemble CRPS).
 
 use serde_json::Value;
 
 use crate::Error;
 use crate::cnn_cv::receptive_field;
-use crate::common::{self, Formula, Inputs, scalar};
+use crate::common::{self, Formula, Inputs, array, scalar};
 
 /// This category's formulas, by name.
 pub(crate) const FORMULAS: &[(&str, Formula)] = &[
     ("lstm_param_count", lstm_param_count),
     ("inverse_sigmoid_decay", inverse_sigmoid_decay),
     ("tcn_receptive_field", tcn_receptive_field),
+    ("rnn_param_count", rnn_param_count),
+    ("ctc_loss", ctc_loss),
+    ("stft_frame_count", stft_frame_count),
+    ("autocorrelation", autocorrelation),
+    ("exponential_smoothing", exponential_smoothing),
+    ("periodogram_period", periodogram_period),
+    ("mase", mase),
+    ("smape", smape),
+    ("crps_ensemble", crps_ensemble),
+    ("kalman_1d_step", kalman_1d_step),
+    ("hmm_forward", hmm_forward),
+    ("dtw_distance", dtw_distance),
 ];
 
 /// Finds one of this category's formulas.
@@ -56,6 +71,339 @@ fn tcn_receptive_field(inputs: &Inputs) -> Result<Value, Error> {
     Ok(scalar(receptive_field(k, &repeated)))
 }
 
+/// Parameters of one recurrent layer with `gates` weight blocks (1 for a vanilla RNN, 3 for a
+/// GRU, 4 for an LSTM), each an h x (d + h) matrix plus `biases` bias vectors of length h
+/// (default 1; PyTorch keeps 2): gates (h (d + h) + biases h).
+fn rnn_param_count(inputs: &Inputs) -> Result<Value, Error> {
+    let d = inputs.count("input_size")? as f64;
+    let h = inputs.count("hidden_size")? as f64;
+    let gates = inputs.count("gates")?;
+    let biases = inputs.count_or("biases", 1)? as f64;
+    if gates == 0 {
+        return Err(inputs.invalid("`gates` must be at least 1 (1 RNN, 3 GRU, 4 LSTM)"));
+    }
+    Ok(scalar(gates as f64 * (h * (d + h) + biases * h)))
+}
+
+/// CTC loss -ln p(labels | x): `probs` is a T x V matrix of per-frame output probabilities
+/// (rows sum to 1), `labels` the target label indices without blanks, `blank` the blank's index
+/// (default 0). p sums over every alignment that collapses (merge repeats, drop blanks) to the
+/// labels, computed with the forward recursion over the blank-extended label sequence.
+fn ctc_loss(inputs: &Inputs) -> Result<Value, Error> {
+    let probs = inputs.matrix("probs")?;
+    let labels = inputs.vector("labels")?;
+    let blank = inputs.count_or("blank", 0)?;
+    let vocab = probs[0].len();
+    if probs.iter().flatten().any(|&p| !(0.0..=1.0).contains(&p)) {
+        return Err(inputs.invalid("every entry of `probs` must be a probability in [0, 1]"));
+    }
+    if blank >= vocab {
+        return Err(inputs.invalid("`blank` must index a column of `probs`"));
+    }
+    let mut extended = vec![blank];
+    for &l in &labels {
+        if l.fract() != 0.0 || l < 0.0 || l as usize >= vocab || l as usize == blank {
+            return Err(
+                inputs.invalid("each label must be a column index of `probs` other than the blank")
+            );
+        }
+        extended.push(l as usize);
+        extended.push(blank);
+    }
+    let s_len = extended.len();
+    let mut alpha = vec![0.0; s_len];
+    alpha[0] = probs[0][extended[0]];
+    if s_len > 1 {
+        alpha[1] = probs[0][extended[1]];
+    }
+    for row in &probs[1..] {
+        let mut next = vec![0.0; s_len];
+        for s in 0..s_len {
+            let mut total = alpha[s];
+            if s >= 1 {
+                total += alpha[s - 1];
+            }
+            if s >= 2 && extended[s] != blank && extended[s] != extended[s - 2] {
+                total += alpha[s - 2];
+            }
+            next[s] = total * row[extended[s]];
+        }
+        alpha = next;
+    }
+    let p = alpha[s_len - 1] + if s_len > 1 { alpha[s_len - 2] } else { 0.0 };
+    if p <= 0.0 {
+        return Err(inputs.invalid(
+            "no alignment of the labels fits in the frames (too few frames, or zero probabilities)",
+        ));
+    }
+    Ok(scalar(-p.ln()))
+}
+
+/// Number of STFT frames for `num_samples` samples, a window of `window_length` samples and a
+/// hop of `hop_length` samples. Without centring (`center` false, the default) frames must fit
+/// inside the signal: 1 + floor((N - W) / H). With centring (librosa, torch.stft default) the
+/// signal is padded by floor(W/2) on each side first, giving 1 + floor(N / H) for an even W.
+/// With centring, W is the FFT size (`n_fft`), which sets the padding.
+fn stft_frame_count(inputs: &Inputs) -> Result<Value, Error> {
+    let n = inputs.count("num_samples")?;
+    let w = inputs.count("window_length")?;
+    let hop = inputs.count("hop_length")?;
+    let center = inputs.flag_or("center", false)?;
+    if hop == 0 || w == 0 {
+        return Err(inputs.invalid("`window_length` and `hop_length` must be at least 1"));
+    }
+    let padded = if center { n + 2 * (w / 2) } else { n };
+    if w > padded {
+        return Err(inputs.invalid("the window is longer than the signal"));
+    }
+    let frames = 1 + (padded - w) / hop;
+    Ok(scalar(frames as f64))
+}
+
+/// Sample autocorrelation r_k = sum_{t=1}^{n-k} (x_t - m)(x_{t+k} - m) / sum_t (x_t - m)^2 for
+/// k = 1..`max_lag`, with m the mean of all of `x` (the standard ACF estimator, as in statsmodels).
+fn autocorrelation(inputs: &Inputs) -> Result<Value, Error> {
+    let x = inputs.vector("x")?;
+    let max_lag = inputs.count("max_lag")?;
+    if max_lag == 0 || max_lag >= x.len() {
+        return Err(inputs.invalid("`max_lag` must be between 1 and len(x) - 1"));
+    }
+    let m = common::mean(&x);
+    let centred: Vec<f64> = x.iter().map(|v| v - m).collect();
+    let denominator: f64 = centred.iter().map(|v| v * v).sum();
+    if denominator == 0.0 {
+        return Err(inputs.invalid("`x` is constant, so its autocorrelation is undefined"));
+    }
+    let acf: Vec<f64> = (1..=max_lag)
+        .map(|k| {
+            centred
+                .iter()
+                .zip(&centred[k..])
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+                / denominator
+        })
+        .collect();
+    Ok(array(&acf))
+}
+
+/// The `horizon`-step forecast (default 1) after exponential smoothing of `y`. Simple exponential
+/// smoothing (no `beta`): level l_1 = y_1, l_t = alpha y_t + (1 - alpha) l_{t-1}; forecast l_n.
+/// Holt's linear trend (with `beta`): l_1 = y_1, b_1 = y_2 - y_1, then from t = 2
+/// l_t = alpha y_t + (1 - alpha)(l_{t-1} + b_{t-1}), b_t = beta (l_t - l_{t-1}) + (1 - beta) b_{t-1};
+/// forecast l_n + horizon b_n.
+fn exponential_smoothing(inputs: &Inputs) -> Result<Value, Error> {
+    let y = inputs.vector("y")?;
+    let alpha = inputs.probability("alpha")?;
+    let beta = inputs.optional_number("beta")?;
+    let horizon = inputs.count_or("horizon", 1)?;
+    if horizon == 0 {
+        return Err(inputs.invalid("`horizon` must be at least 1"));
+    }
+    match beta {
+        None => {
+            let level = y[1..]
+                .iter()
+                .fold(y[0], |l, &v| alpha * v + (1.0 - alpha) * l);
+            Ok(scalar(level))
+        }
+        Some(beta) => {
+            inputs.check_probability("beta", beta)?;
+            if y.len() < 2 {
+                return Err(inputs.invalid("Holt's method needs at least two observations"));
+            }
+            let (mut level, mut trend) = (y[0], y[1] - y[0]);
+            for &v in &y[1..] {
+                let previous = level;
+                level = alpha * v + (1.0 - alpha) * (level + trend);
+                trend = beta * (level - previous) + (1.0 - beta) * trend;
+            }
+            Ok(scalar(level + horizon as f64 * trend))
+        }
+    }
+}
+
+/// The dominant period of `x` from its periodogram: after removing the mean, the power at
+/// frequency bin k = 1..floor(n/2) is |sum_t x_t e^{-2 pi i k t / n}|^2; returns n / k* for the
+/// bin k* with the largest power (the lowest such bin on a tie).
+fn periodogram_period(inputs: &Inputs) -> Result<Value, Error> {
+    let x = inputs.vector("x")?;
+    let n = x.len();
+    if n < 4 {
+        return Err(inputs.invalid("`x` needs at least 4 points"));
+    }
+    let m = common::mean(&x);
+    let mut best = (0usize, -1.0f64);
+    for k in 1..=n / 2 {
+        let (mut re, mut im) = (0.0, 0.0);
+        for (t, v) in x.iter().enumerate() {
+            let angle = -2.0 * std::f64::consts::PI * (k * t) as f64 / n as f64;
+            re += (v - m) * angle.cos();
+            im += (v - m) * angle.sin();
+        }
+        let power = re * re + im * im;
+        if power > best.1 * (1.0 + 1e-12) + 1e-12 {
+            best = (k, power);
+        }
+    }
+    Ok(scalar(n as f64 / best.0 as f64))
+}
+
+/// Mean absolute scaled error: the forecast's MAE on (`y_true`, `y_pred`) divided by the in-sample
+/// MAE of the seasonal naive forecast y_t = y_{t-m} on `y_train`, with m = `season` (default 1,
+/// the plain naive forecast).
+fn mase(inputs: &Inputs) -> Result<Value, Error> {
+    let y_true = inputs.vector("y_true")?;
+    let y_pred = inputs.vector("y_pred")?;
+    let y_train = inputs.vector("y_train")?;
+    let m = inputs.count_or("season", 1)?;
+    inputs.same_length(("y_true", y_true.len()), ("y_pred", y_pred.len()))?;
+    if m == 0 || m >= y_train.len() {
+        return Err(inputs.invalid("`season` must be between 1 and len(y_train) - 1"));
+    }
+    let mae: f64 = y_true
+        .iter()
+        .zip(&y_pred)
+        .map(|(a, f)| (a - f).abs())
+        .sum::<f64>()
+        / y_true.len() as f64;
+    let naive: f64 = y_train
+        .iter()
+        .zip(&y_train[m..])
+        .map(|(a, b)| (b - a).abs())
+        .sum::<f64>()
+        / (y_train.len() - m) as f64;
+    if naive == 0.0 {
+        return Err(
+            inputs.invalid("the naive forecast is perfect on `y_train`, so MASE is undefined")
+        );
+    }
+    Ok(scalar(mae / naive))
+}
+
+/// Symmetric MAPE in percent, on the 0..200 scale: 100/n sum 2 |F - A| / (|A| + |F|), with
+/// A = `y_true` and F = `y_pred`; a term with A = F = 0 counts as 0.
+fn smape(inputs: &Inputs) -> Result<Value, Error> {
+    let y_true = inputs.vector("y_true")?;
+    let y_pred = inputs.vector("y_pred")?;
+    inputs.same_length(("y_true", y_true.len()), ("y_pred", y_pred.len()))?;
+    let total: f64 = y_true
+        .iter()
+        .zip(&y_pred)
+        .map(|(a, f)| {
+            let scale = a.abs() + f.abs();
+            if scale == 0.0 {
+                0.0
+            } else {
+                2.0 * (f - a).abs() / scale
+            }
+        })
+        .sum();
+    Ok(scalar(100.0 * total / y_true.len() as f64))
+}
+
+/// CRPS of an ensemble (empirical) forecast against the observed `target`:
+/// mean_i |X_i - y| - 1/(2 M^2) sum_{i,j} |X_i - X_j| over the M `samples`.
+fn crps_ensemble(inputs: &Inputs) -> Result<Value, Error> {
+    let samples = inputs.vector("samples")?;
+    let y = inputs.number("target")?;
+    let m = samples.len() as f64;
+    let accuracy: f64 = samples.iter().map(|s| (s - y).abs()).sum::<f64>() / m;
+    let spread: f64 = samples
+        .iter()
+        .flat_map(|a| samples.iter().map(move |b| (a - b).abs()))
+        .sum::<f64>()
+        / (m * m);
+    Ok(scalar(accuracy - 0.5 * spread))
+}
+
+/// One predict/update step of a 1-D Kalman filter for x_t = a x_{t-1} + w, w ~ N(0, q) and
+/// z_t = h x_t + v, v ~ N(0, r), from the prior mean `x` and variance `p`: predict
+/// x- = a x, p- = a^2 p + q; gain K = p- h / (h^2 p- + r); update x+ = x- + K (z - h x-),
+/// p+ = (1 - K h) p-. `a` and `h` default to 1. Returns [x+, p+, K].
+fn kalman_1d_step(inputs: &Inputs) -> Result<Value, Error> {
+    let x = inputs.number("x")?;
+    let p = inputs.number("p")?;
+    let z = inputs.number("z")?;
+    let q = inputs.number("q")?;
+    let r = inputs.number("r")?;
+    let a = inputs.number_or("a", 1.0)?;
+    let h = inputs.number_or("h", 1.0)?;
+    if p < 0.0 || q < 0.0 || r < 0.0 {
+        return Err(inputs.invalid("the variances `p`, `q` and `r` must be 0 or more"));
+    }
+    let x_prior = a * x;
+    let p_prior = a * a * p + q;
+    let innovation_variance = h * h * p_prior + r;
+    if innovation_variance == 0.0 {
+        return Err(inputs.invalid("the innovation variance h^2 p- + r is 0"));
+    }
+    let gain = p_prior * h / innovation_variance;
+    let x_post = x_prior + gain * (z - h * x_prior);
+    let p_post = (1.0 - gain * h) * p_prior;
+    Ok(array(&[x_post, p_post, gain]))
+}
+
+/// The likelihood P(observations) of a discrete HMM by the forward algorithm: alpha_1(i) =
+/// pi_i B_i(o_1), alpha_{t+1}(j) = (sum_i alpha_t(i) A_ij) B_j(o_{t+1}), P = sum_i alpha_T(i).
+/// `initial` is pi, `transition` the N x N matrix A (rows: from-state), `emission` the N x M
+/// matrix B (rows: state, columns: symbol), `observations` the symbol indices.
+fn hmm_forward(inputs: &Inputs) -> Result<Value, Error> {
+    let pi = inputs.vector("initial")?;
+    let a = inputs.matrix("transition")?;
+    let b = inputs.matrix("emission")?;
+    let observations = inputs.vector("observations")?;
+    let n = pi.len();
+    if a.len() != n || a[0].len() != n || b.len() != n {
+        return Err(inputs.invalid(
+            "`transition` must be N x N and `emission` must have N rows, N = len(initial)",
+        ));
+    }
+    let symbols = b[0].len();
+    let mut obs = Vec::with_capacity(observations.len());
+    for &o in &observations {
+        if o.fract() != 0.0 || o < 0.0 || o as usize >= symbols {
+            return Err(inputs.invalid("each observation must be a column index of `emission`"));
+        }
+        obs.push(o as usize);
+    }
+    let mut alpha: Vec<f64> = (0..n).map(|i| pi[i] * b[i][obs[0]]).collect();
+    for &o in &obs[1..] {
+        alpha = (0..n)
+            .map(|j| (0..n).map(|i| alpha[i] * a[i][j]).sum::<f64>() * b[j][o])
+            .collect();
+    }
+    Ok(scalar(alpha.iter().sum()))
+}
+
+/// Dynamic time warping distance between `x` and `y` with local cost |x_i - y_j|:
+/// D(i, j) = |x_i - y_j| + min(D(i-1, j), D(i, j-1), D(i-1, j-1)), D(0, 0) = 0, result D(n, m).
+/// An optional Sakoe-Chiba `window` w only allows cells with |i - j| <= w.
+fn dtw_distance(inputs: &Inputs) -> Result<Value, Error> {
+    let x = inputs.vector("x")?;
+    let y = inputs.vector("y")?;
+    let window = match inputs.raw("window") {
+        None => usize::MAX,
+        Some(_) => inputs.count("window")?,
+    };
+    let (n, m) = (x.len(), y.len());
+    if window != usize::MAX && window < n.abs_diff(m) {
+        return Err(inputs.invalid("`window` must be at least |len(x) - len(y)|"));
+    }
+    let mut d = vec![vec![f64::INFINITY; m + 1]; n + 1];
+    d[0][0] = 0.0;
+    for i in 1..=n {
+        for j in 1..=m {
+            if i.abs_diff(j) > window {
+                continue;
+            }
+            let best = d[i - 1][j].min(d[i][j - 1]).min(d[i - 1][j - 1]);
+            d[i][j] = (x[i - 1] - y[j - 1]).abs() + best;
+        }
+    }
+    Ok(scalar(d[n][m]))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::check;
@@ -96,6 +444,154 @@ mod tests {
             "tcn_receptive_field",
             json!({ "kernel_size": 2, "dilations": [1, 2], "convs_per_level": 2 }),
             json!(7),
+        );
+    }
+
+    #[test]
+    fn rnn_gru_lstm_counts() {
+        // d = 1, h = 1: each block has 1 * 2 weights + 1 bias = 3.
+        check(
+            "rnn_param_count",
+            json!({ "input_size": 1, "hidden_size": 1, "gates": 1 }),
+            json!(3),
+        );
+        check(
+            "rnn_param_count",
+            json!({ "input_size": 1, "hidden_size": 1, "gates": 3 }),
+            json!(9),
+        );
+        check(
+            "rnn_param_count",
+            json!({ "input_size": 1, "hidden_size": 1, "gates": 4, "biases": 2 }),
+            json!(16),
+        );
+    }
+
+    #[test]
+    fn ctc_sums_alignments() {
+        // Two frames, label "a" (index 1): alignments "a a", "a -", "- a" -> 0.25 + 0.25 + 0.25.
+        let probs = json!([[0.5, 0.5], [0.5, 0.5]]);
+        check(
+            "ctc_loss",
+            json!({ "probs": probs, "labels": [1] }),
+            json!(-(0.75f64.ln())),
+        );
+        // "a a" needs a blank between the repeats, so it needs 3 frames: only "a - a" fits.
+        let probs = json!([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]);
+        check(
+            "ctc_loss",
+            json!({ "probs": probs, "labels": [1, 1] }),
+            json!(-(0.125f64.ln())),
+        );
+    }
+
+    #[test]
+    fn frame_counts() {
+        check(
+            "stft_frame_count",
+            json!({ "num_samples": 10, "window_length": 4, "hop_length": 2 }),
+            json!(4),
+        );
+        check(
+            "stft_frame_count",
+            json!({ "num_samples": 10, "window_length": 4, "hop_length": 2, "center": true }),
+            json!(6),
+        );
+        // Odd window with centring: pad 2 each side -> 14 samples, 1 + (14 - 5) / 2 = 5 frames.
+        check(
+            "stft_frame_count",
+            json!({ "num_samples": 10, "window_length": 5, "hop_length": 2, "center": true }),
+            json!(5),
+        );
+    }
+
+    #[test]
+    fn acf_of_alternating_series() {
+        // x = [1, -1, 1, -1]: mean 0, sum of squares 4; lag 1: -3/4, lag 2: 2/4.
+        check(
+            "autocorrelation",
+            json!({ "x": [1, -1, 1, -1], "max_lag": 2 }),
+            json!([-0.75, 0.5]),
+        );
+    }
+
+    #[test]
+    fn smoothing_forecasts() {
+        // SES, alpha 0.5: level 10 -> 11 -> 11.5.
+        check(
+            "exponential_smoothing",
+            json!({ "y": [10, 12, 12], "alpha": 0.5 }),
+            json!(11.5),
+        );
+        // Holt on a perfect line keeps level and slope: forecast 3 + 2 * 1 = 5.
+        check(
+            "exponential_smoothing",
+            json!({ "y": [1, 2, 3], "alpha": 0.5, "beta": 0.5, "horizon": 2 }),
+            json!(5),
+        );
+    }
+
+    #[test]
+    fn period_of_a_square_wave() {
+        check(
+            "periodogram_period",
+            json!({ "x": [1, 1, -1, -1, 1, 1, -1, -1] }),
+            json!(4),
+        );
+    }
+
+    #[test]
+    fn forecast_metrics() {
+        // Naive in-sample MAE on [1, 2, 4] is (1 + 2) / 2 = 1.5; forecast MAE 3 -> MASE 2.
+        check(
+            "mase",
+            json!({ "y_true": [5, 7], "y_pred": [2, 4], "y_train": [1, 2, 4] }),
+            json!(2),
+        );
+        // |100 - 50| * 2 / 150 = 2/3 -> 66.67 %; second term 0.
+        check(
+            "smape",
+            json!({ "y_true": [100, 10], "y_pred": [50, 10] }),
+            json!(100.0 / 3.0),
+        );
+        // Samples [0, 2], y = 1: mean |X - y| = 1, mean |X - X'| = 1 -> 1 - 0.5 = 0.5.
+        check(
+            "crps_ensemble",
+            json!({ "samples": [0, 2], "target": 1 }),
+            json!(0.5),
+        );
+    }
+
+    #[test]
+    fn kalman_equal_variances_halves() {
+        // Prior N(0, 1), no process noise, measurement 2 with variance 1: K = 0.5, x = 1, p = 0.5.
+        check(
+            "kalman_1d_step",
+            json!({ "x": 0, "p": 1, "z": 2, "q": 0, "r": 1 }),
+            json!([1.0, 0.5, 0.5]),
+        );
+    }
+
+    #[test]
+    fn hmm_single_state_is_product_of_emissions() {
+        check(
+            "hmm_forward",
+            json!({ "initial": [1], "transition": [[1]], "emission": [[0.2, 0.8]], "observations": [0, 1, 1] }),
+            json!(0.2 * 0.8 * 0.8),
+        );
+    }
+
+    #[test]
+    fn dtw_absorbs_a_repeat() {
+        check(
+            "dtw_distance",
+            json!({ "x": [0, 1, 2], "y": [0, 1, 1, 2] }),
+            json!(0),
+        );
+        check(
+            "dtw_distance",
+            json!({ "x": [0, 0], "y": [1, 1] }),
+            json!(2),
         );
     }
 }

@@ -249,12 +249,12 @@ impl Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            semantic_weight: 0.9,
-            midpoint: 0.4,
+            semantic_weight: 0.8,
+            midpoint: 0.3,
             scale: 0.08,
             lexical_midpoint: 0.35,
             demote_question: true,
-            token_floor: 0.0,
+            token_floor: 0.2,
         }
     }
 }
@@ -546,7 +546,10 @@ impl Grader {
                 });
             }
         }
-        Ok(EncodedAnswer { tokens: out, chunks: chunk_vectors })
+        Ok(EncodedAnswer {
+            tokens: out,
+            chunks: chunk_vectors,
+        })
     }
 
     fn piece_idf(&self, piece: &str) -> f32 {

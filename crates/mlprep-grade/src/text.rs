@@ -185,7 +185,11 @@ pub fn is_copy_of(answer: &str, prompt: &str) -> bool {
 /// separated by commas, semicolons or line breaks with few function words, or a run of five or
 /// more words without a single function word or sentence mark.
 pub fn is_keyword_list(answer: &str) -> bool {
-    let items: Vec<&str> = answer.split([',', ';', '\n', '|']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let items: Vec<&str> = answer
+        .split([',', ';', '\n', '|'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let all = words(answer);
     if all.len() < 3 {
         return false;
@@ -194,7 +198,8 @@ pub fn is_keyword_list(answer: &str) -> bool {
     let function_words = all.iter().filter(|(w, _)| is_stop_word(w)).count();
     let function_share = function_words as f64 / all.len() as f64;
     let listed = items.len() >= 3 && short_items * 10 >= items.len() * 7 && function_share < 0.2;
-    let run_on = all.len() >= 5 && function_words == 0 && !answer.trim_end().ends_with(['.', '!', '?']);
+    let run_on =
+        all.len() >= 5 && function_words == 0 && !answer.trim_end().ends_with(['.', '!', '?']);
     listed || run_on
 }
 

@@ -166,8 +166,17 @@ fn practice_grades_a_typed_answer_and_enter_accepts_the_suggestion() {
     .unwrap();
     // New questions come in bank order, as `list` shows it: skip the ones before softmax.
     let list = m.json(&["list", "--category", "fundamentals", "--json"]);
-    let before = list.as_array().unwrap().iter().position(|q| q["id"] == QUESTION).unwrap();
-    let input = format!("{}{}\n\n\n:q\n", ":s\n".repeat(before), answer.replace('\n', " "));
+    let before = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|q| q["id"] == QUESTION)
+        .unwrap();
+    let input = format!(
+        "{}{}\n\n\n:q\n",
+        ":s\n".repeat(before),
+        answer.replace('\n', " ")
+    );
     let out = m.run_with(
         &[
             "--model-dir",

@@ -297,7 +297,9 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
                     let points: Vec<_> = g
                         .points
                         .iter()
-                        .map(|p| serde_json::json!({"signals": p.signals, "alignment": p.alignment}))
+                        .map(
+                            |p| serde_json::json!({"signals": p.signals, "alignment": p.alignment}),
+                        )
                         .collect();
                     serde_json::json!({"flags": g.flags, "points": points})
                 })
