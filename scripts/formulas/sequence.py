@@ -155,3 +155,42 @@ def dtw_distance(x, y, window=None):
                 continue
             D[i, j] = cost[i - 1, j - 1] + min(D[i - 1, j], D[i, j - 1], D[i - 1, j - 1])
     return float(D[n, m])
+
+
+@formula("pointer_generator_prob")
+def pointer_generator_prob(p_gen, vocab_prob, attention, matches):
+    copy = np.asarray(attention, dtype=float)[np.asarray(matches, dtype=bool)].sum()
+    return float(p_gen * vocab_prob + (1 - p_gen) * copy)
+
+
+@formula("linear_recurrence_scan")
+def linear_recurrence_scan(a, b, h0=0.0):
+    # Hillis-Steele inclusive scan over affine maps h -> a h + b, composed with
+    # (a1, b1) then (a2, b2) = (a2 a1, a2 b1 + b2); the initial state enters as a first map.
+    A = np.concatenate([[0.0], np.asarray(a, dtype=float)])
+    B = np.concatenate([[h0], np.asarray(b, dtype=float)])
+    shift = 1
+    while shift < len(A):
+        A_prev, B_prev = A[:-shift].copy(), B[:-shift].copy()
+        B[shift:] = A[shift:] * B_prev + B[shift:]
+        A[shift:] = A[shift:] * A_prev
+        shift *= 2
+    return B[1:].tolist()
+
+
+@formula("combined_forecast_variance")
+def combined_forecast_variance(cov, weights=None):
+    cov = np.asarray(cov, dtype=float)
+    w = np.full(len(cov), 1 / len(cov)) if weights is None else np.asarray(weights, dtype=float)
+    return float(w @ cov @ w)
+
+
+@formula("forecast_reconciliation")
+def forecast_reconciliation(summing, base, weights=None):
+    # Weighted least squares via lstsq on the whitened system W^{-1/2} S b = W^{-1/2} base.
+    S = np.asarray(summing, dtype=float)
+    y = np.asarray(base, dtype=float)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    root = 1 / np.sqrt(w)
+    bottom, *_ = np.linalg.lstsq(S * root[:, None], y * root, rcond=None)
+    return (S @ bottom).tolist()

@@ -889,11 +889,11 @@ fn qa_token_f1(inputs: &Inputs) -> Result<Value, Error> {
     }
     let mut overlap = 0.0;
     for token in &prediction {
-        if let Some(left) = available.get_mut(token.as_str()) {
-            if *left > 0 {
-                *left -= 1;
-                overlap += 1.0;
-            }
+        if let Some(left) = available.get_mut(token.as_str())
+            && *left > 0
+        {
+            *left -= 1;
+            overlap += 1.0;
         }
     }
     let precision = overlap / prediction.len() as f64;

@@ -27,6 +27,10 @@ pub(crate) const FORMULAS: &[(&str, Formula)] = &[
     ("kalman_1d_step", kalman_1d_step),
     ("hmm_forward", hmm_forward),
     ("dtw_distance", dtw_distance),
+    ("pointer_generator_prob", pointer_generator_prob),
+    ("linear_recurrence_scan", linear_recurrence_scan),
+    ("combined_forecast_variance", combined_forecast_variance),
+    ("forecast_reconciliation", forecast_reconciliation),
 ];
 
 /// Finds one of this category's formulas.
@@ -404,6 +408,124 @@ fn dtw_distance(inputs: &Inputs) -> Result<Value, Error> {
     Ok(scalar(d[n][m]))
 }
 
+/// The pointer-generator's output probability of one word (See et al. 2017):
+/// p_gen P_vocab(w) + (1 - p_gen) sum_{i: x_i = w} a_i, with `vocab_prob` = P_vocab(w) (0 for a
+/// word outside the vocabulary), `attention` the attention weights over the source positions
+/// and `matches` 1 where the source token is w, else 0.
+fn pointer_generator_prob(inputs: &Inputs) -> Result<Value, Error> {
+    let p_gen = inputs.probability("p_gen")?;
+    let vocab_prob = inputs.probability("vocab_prob")?;
+    let attention = inputs.vector("attention")?;
+    let matches = inputs.vector("matches")?;
+    inputs.same_length(("attention", attention.len()), ("matches", matches.len()))?;
+    if matches.iter().any(|&m| m != 0.0 && m != 1.0) {
+        return Err(inputs.invalid("`matches` must hold only 0 and 1"));
+    }
+    let copy: f64 = attention.iter().zip(&matches).map(|(a, m)| a * m).sum();
+    Ok(scalar(p_gen * vocab_prob + (1.0 - p_gen) * copy))
+}
+
+/// The states of the linear recurrence h_t = a_t h_{t-1} + b_t for t = 1..T, from `h0`
+/// (default 0), with scalar (or per-channel, elementwise) coefficients `a` and inputs `b`. This is
+/// what a parallel scan computes; here it is evaluated step by step.
+fn linear_recurrence_scan(inputs: &Inputs) -> Result<Value, Error> {
+    let a = inputs.vector("a")?;
+    let b = inputs.vector("b")?;
+    let h0 = inputs.number_or("h0", 0.0)?;
+    inputs.same_length(("a", a.len()), ("b", b.len()))?;
+    let mut h = h0;
+    let states: Vec<f64> = a
+        .iter()
+        .zip(&b)
+        .map(|(a, b)| {
+            h = a * h + b;
+            h
+        })
+        .collect();
+    Ok(array(&states))
+}
+
+/// Error variance of a weighted forecast combination, w^T Sigma w, with `cov` the covariance
+/// matrix Sigma of the individual forecasts' errors and `weights` w (default: equal weights 1/K).
+fn combined_forecast_variance(inputs: &Inputs) -> Result<Value, Error> {
+    let cov = inputs.matrix("cov")?;
+    let k = cov.len();
+    if cov[0].len() != k || !common::is_symmetric(&cov) {
+        return Err(inputs.invalid("`cov` must be a symmetric square matrix"));
+    }
+    let weights = inputs
+        .optional_vector("weights")?
+        .unwrap_or_else(|| vec![1.0 / k as f64; k]);
+    inputs.same_length(("weights", weights.len()), ("cov", k))?;
+    let variance: f64 = (0..k)
+        .map(|i| {
+            (0..k)
+                .map(|j| weights[i] * cov[i][j] * weights[j])
+                .sum::<f64>()
+        })
+        .sum();
+    Ok(scalar(variance))
+}
+
+/// Reconciles incoherent `base` forecasts of every node of a hierarchy (in the row order of the
+/// n x m `summing` matrix S, which maps the m bottom series to all n nodes) by weighted least
+/// squares: bottom = (S^T W^-1 S)^-1 S^T W^-1 base, returned as the coherent S bottom. W is
+/// diagonal with entries `weights` (variances; default all 1, which is OLS reconciliation).
+fn forecast_reconciliation(inputs: &Inputs) -> Result<Value, Error> {
+    let s = inputs.matrix("summing")?;
+    let base = inputs.vector("base")?;
+    let (n, m) = (s.len(), s[0].len());
+    inputs.same_length(("base", base.len()), ("summing", n))?;
+    let weights = inputs
+        .optional_vector("weights")?
+        .unwrap_or_else(|| vec![1.0; n]);
+    inputs.same_length(("weights", weights.len()), ("summing", n))?;
+    if weights.iter().any(|&w| w <= 0.0) {
+        return Err(inputs.invalid("every weight (an error variance) must be greater than 0"));
+    }
+    // Normal equations (S^T W^-1 S) b = S^T W^-1 base.
+    let mut a = vec![vec![0.0; m]; m];
+    let mut rhs = vec![0.0; m];
+    for (row, (&y, &w)) in s.iter().zip(base.iter().zip(&weights)) {
+        for i in 0..m {
+            rhs[i] += row[i] * y / w;
+            for j in 0..m {
+                a[i][j] += row[i] * row[j] / w;
+            }
+        }
+    }
+    let bottom = solve_linear(a, rhs)
+        .ok_or_else(|| inputs.invalid("S^T W^-1 S is singular; check the summing matrix"))?;
+    let coherent: Vec<f64> = s.iter().map(|row| common::dot(row, &bottom)).collect();
+    Ok(array(&coherent))
+}
+
+/// Solves a x = b by Gaussian elimination with partial pivoting; None if a is singular.
+fn solve_linear(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..n {
+            let factor = a[row][col] / a[col][col];
+            for k in col..n {
+                a[row][k] -= factor * a[col][k];
+            }
+            b[row] -= factor * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let tail: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - tail) / a[row][row];
+    }
+    Some(x)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::check;
@@ -592,6 +714,42 @@ mod tests {
             "dtw_distance",
             json!({ "x": [0, 0], "y": [1, 1] }),
             json!(2),
+        );
+    }
+
+    #[test]
+    fn pointer_generator_mixes_copy_and_generate() {
+        // OOV word (vocab prob 0) copied from the one source position holding it.
+        check(
+            "pointer_generator_prob",
+            json!({ "p_gen": 0.5, "vocab_prob": 0.0, "attention": [0.2, 0.8], "matches": [0, 1] }),
+            json!(0.4),
+        );
+    }
+
+    #[test]
+    fn linear_recurrence_accumulates() {
+        // h = 0.5 h + 1 from 0: 1, 1.5, 1.75.
+        check(
+            "linear_recurrence_scan",
+            json!({ "a": [0.5, 0.5, 0.5], "b": [1, 1, 1] }),
+            json!([1.0, 1.5, 1.75]),
+        );
+    }
+
+    #[test]
+    fn combination_and_reconciliation() {
+        // Two unit-variance forecasts with error correlation 0.5: (1 + 0.5) / 2 = 0.75.
+        check(
+            "combined_forecast_variance",
+            json!({ "cov": [[1, 0.5], [0.5, 1]] }),
+            json!(0.75),
+        );
+        // Total 3 and bottoms 1, 1 (gap 1): OLS moves each node by 1/3 -> 2.666.., 1.333.., 1.333...
+        check(
+            "forecast_reconciliation",
+            json!({ "summing": [[1, 1], [1, 0], [0, 1]], "base": [3, 1, 1] }),
+            json!([8.0 / 3.0, 4.0 / 3.0, 4.0 / 3.0]),
         );
     }
 }

@@ -221,6 +221,36 @@ pub trait EncodingCache {
     fn put(&self, key: &str, value: &[u8]);
 }
 
+/// Document frequencies of word pieces and stemmed content words over a corpus.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct DocumentFrequencies {
+    documents: usize,
+    pieces: HashMap<String, usize>,
+    words: HashMap<String, usize>,
+}
+
+impl DocumentFrequencies {
+    fn count(embedder: Option<&Embedder>, corpus: &[String]) -> Result<DocumentFrequencies> {
+        let mut stats = DocumentFrequencies {
+            documents: corpus.len(),
+            ..Default::default()
+        };
+        for doc in corpus {
+            if let Some(embedder) = embedder {
+                let pieces: HashSet<String> = embedder.pieces(doc)?.into_iter().collect();
+                for piece in pieces {
+                    *stats.pieces.entry(piece).or_default() += 1;
+                }
+            }
+            let stems: HashSet<String> = content_stems(doc).into_iter().collect();
+            for s in stems {
+                *stats.words.entry(s).or_default() += 1;
+            }
+        }
+        Ok(stats)
+    }
+}
+
 /// The grading parameters. The defaults are what `ARCHITECTURE.md` reports figures for.
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
@@ -280,37 +310,45 @@ impl Grader {
     /// answer and key points; for a grading data set: its questions and reference answers —
     /// never the answers being graded).
     pub fn new(embedder: Option<Embedder>, corpus: &[String], params: Params) -> Result<Grader> {
-        let n = corpus.len().max(1) as f32;
-        let mut piece_df: HashMap<String, usize> = HashMap::new();
-        let mut word_df: HashMap<String, usize> = HashMap::new();
-        for doc in corpus {
-            if let Some(embedder) = &embedder {
-                let pieces: HashSet<String> = embedder.pieces(doc)?.into_iter().collect();
-                for piece in pieces {
-                    *piece_df.entry(piece).or_default() += 1;
+        Grader::with_cached_statistics(embedder, corpus, params, None)
+    }
+
+    /// Like [`Grader::new`], keeping key-point encodings and the corpus's document frequencies
+    /// in a persistent cache, so a later process with the same corpus skips tokenizing it.
+    pub fn with_cached_statistics(
+        embedder: Option<Embedder>,
+        corpus: &[String],
+        params: Params,
+        cache: Option<Box<dyn EncodingCache>>,
+    ) -> Result<Grader> {
+        let key = format!("df:{}", cache_key(&corpus.join("\u{1f}")));
+        let cached = cache
+            .as_ref()
+            .and_then(|c| c.get(&key))
+            .and_then(|bytes| serde_json::from_slice::<DocumentFrequencies>(&bytes).ok());
+        let stats = match cached {
+            Some(stats) if stats.pieces.is_empty() == embedder.is_none() => stats,
+            _ => {
+                let stats = DocumentFrequencies::count(embedder.as_ref(), corpus)?;
+                if let Some(cache) = &cache
+                    && let Ok(bytes) = serde_json::to_vec(&stats)
+                {
+                    cache.put(&key, &bytes);
                 }
+                stats
             }
-            let stems: HashSet<String> = content_stems(doc).into_iter().collect();
-            for s in stems {
-                *word_df.entry(s).or_default() += 1;
-            }
-        }
+        };
+        let n = stats.documents.max(1) as f32;
         let idf = |df: usize| ((n + 1.0) / (df as f32 + 1.0)).ln() + 1.0;
         Ok(Grader {
             embedder,
             params,
-            piece_idf: piece_df.into_iter().map(|(k, v)| (k, idf(v))).collect(),
-            word_idf: word_df.into_iter().map(|(k, v)| (k, idf(v))).collect(),
+            piece_idf: stats.pieces.into_iter().map(|(k, v)| (k, idf(v))).collect(),
+            word_idf: stats.words.into_iter().map(|(k, v)| (k, idf(v))).collect(),
             default_idf: idf(0),
             memo: RefCell::new(HashMap::new()),
-            cache: None,
+            cache,
         })
-    }
-
-    /// Keeps key-point encodings in a persistent cache as well as in memory.
-    pub fn with_cache(mut self, cache: Box<dyn EncodingCache>) -> Grader {
-        self.cache = Some(cache);
-        self
     }
 
     /// How this grader works: with the model, or lexical only.

@@ -87,9 +87,13 @@ impl App {
     /// key-point encodings cached in the database.
     pub fn grader(&self, bank: &Bank) -> Result<mlprep_grade::Grader> {
         let corpus = mlprep_grade::bank_corpus(&bank.questions);
-        let grader =
-            mlprep_grade::Grader::new(self.embedder(), &corpus, mlprep_grade::Params::default())?;
-        Ok(grader.with_cache(Box::new(StoreCache(self.store()?))))
+        let cache: Box<dyn mlprep_grade::EncodingCache> = Box::new(StoreCache(self.store()?));
+        Ok(mlprep_grade::Grader::with_cached_statistics(
+            self.embedder(),
+            &corpus,
+            mlprep_grade::Params::default(),
+            Some(cache),
+        )?)
     }
 
     /// Loads the built-in bank and the user's folders. Problems in user folders are printed as
