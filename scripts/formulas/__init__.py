@@ -26,6 +26,9 @@ CATEGORY_MODULES = (
     "distributed",
     "coding",
     "research",
+    "classical_ml",
+    "probability_stats",
+    "system_design",
 )
 
 

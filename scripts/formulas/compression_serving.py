@@ -110,3 +110,29 @@ def cost_per_million_tokens(gpu_cost_per_hour, tokens_per_s, utilization):
 @formula("energy_per_inference_joules")
 def energy_per_inference_joules(power_watts, throughput_per_s):
     return power_watts / throughput_per_s
+
+
+@formula("ternary_absmean_quantize")
+def ternary_absmean_quantize(weights):
+    w = np.asarray(weights, dtype=float)
+    gamma = np.mean(np.abs(w))
+    return np.clip(np.round(w / gamma), -1, 1)
+
+
+@formula("smoothquant_scales")
+def smoothquant_scales(act_absmax, weight_absmax, alpha):
+    a = np.asarray(act_absmax, dtype=float)
+    w = np.asarray(weight_absmax, dtype=float)
+    return np.exp(alpha * np.log(a) - (1 - alpha) * np.log(w))
+
+
+@formula("mnasnet_reward")
+def mnasnet_reward(accuracy, latency_ms, target_ms, w):
+    return accuracy * np.exp(w * np.log(latency_ms / target_ms))
+
+
+@formula("cascade_expected_cost")
+def cascade_expected_cost(cost_small, cost_large, escalation_rate):
+    escalated = escalation_rate * cost_large
+    return cost_small + escalated
+

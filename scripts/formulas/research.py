@@ -93,3 +93,12 @@ def seed_mean_confidence_interval(scores, t_critical):
 def linear_adversarial_shift(weights, epsilon):
     w = np.asarray(weights, float)
     return float(np.dot(epsilon * np.sign(w), w))
+
+
+@formula("knn_lm_interpolation")
+def knn_lm_interpolation(lm_probs, neighbor_tokens, neighbor_distances, lam):
+    p_lm = np.asarray(lm_probs, float)
+    d = np.asarray(neighbor_distances, float)
+    w = np.exp(-(d - d.min()))
+    p_knn = np.bincount(np.asarray(neighbor_tokens, int), weights=w / w.sum(), minlength=p_lm.size)
+    return lam * p_knn + (1.0 - lam) * p_lm

@@ -194,3 +194,45 @@ def forecast_reconciliation(summing, base, weights=None):
     root = 1 / np.sqrt(w)
     bottom, *_ = np.linalg.lstsq(S * root[:, None], y * root, rcond=None)
     return (S @ bottom).tolist()
+
+
+@formula("var_param_count")
+def var_param_count(num_series, lags, intercept=True):
+    coefficient_matrices = np.zeros((lags, num_series, num_series))
+    return float(coefficient_matrices.size + (num_series if intercept else 0))
+
+
+@formula("croston_forecast")
+def croston_forecast(y, alpha, sba=False):
+    y = np.asarray(y, dtype=float)
+    positions = np.flatnonzero(y > 0) + 1  # 1-based periods with demand
+    sizes = y[y > 0]
+    intervals = np.diff(np.concatenate([[0], positions]))
+    z, p = sizes[0], float(intervals[0])
+    for size, interval in zip(sizes[1:], intervals[1:]):
+        z += alpha * (size - z)
+        p += alpha * (interval - p)
+    return float(z / p * ((1 - alpha / 2) if sba else 1.0))
+
+
+@formula("cusum_statistic")
+def cusum_statistic(x, mean, k):
+    # S_t = max(0, S_{t-1} + d_t) equals C_t - min(0, min_{s<=t} C_s) for the partial sums C_t of d.
+    d = np.asarray(x, dtype=float) - mean - k
+    c = np.cumsum(d)
+    running_min = np.minimum(0.0, np.minimum.accumulate(c))
+    return (c - running_min).tolist()
+
+
+@formula("hawkes_intensity")
+def hawkes_intensity(mu, alpha, beta, t, events):
+    past = np.asarray(events, dtype=float)
+    past = past[past < t]
+    return float(mu + alpha * np.exp(-beta * (t - past)).sum())
+
+
+@formula("granger_f_statistic")
+def granger_f_statistic(rss_restricted, rss_unrestricted, restrictions, observations, params):
+    numerator = (rss_restricted - rss_unrestricted) / restrictions
+    denominator = rss_unrestricted / (observations - params)
+    return numerator / denominator

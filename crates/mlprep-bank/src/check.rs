@@ -76,10 +76,115 @@ pub fn check(bank: &Bank, options: &CheckOptions) -> Vec<Problem> {
             ));
         }
     }
+    problems.extend(near_duplicates(bank));
+    for (i, q) in bank.questions.iter().enumerate() {
+        let loc = &bank.locations[i];
+        for point in &q.key_points {
+            if names_a_topic(&point.text) {
+                problems.push(Problem::warning(
+                    &loc.file,
+                    Some(loc.line),
+                    format!(
+                        "question `{}`: key point \"{}\" names a topic; state the claim a correct answer makes",
+                        q.id, point.text
+                    ),
+                ));
+            }
+        }
+    }
     if let Some((path, text)) = &options.seed {
         problems.extend(seed::compare(bank, text, path));
     }
     problems
+}
+
+/// Prompts whose content words overlap this much (Jaccard) ask nearly the same thing.
+pub const NEAR_DUPLICATE_JACCARD: f64 = 0.6;
+
+/// Warns about pairs of questions whose prompts share most of their content words. The seed's
+/// own repetitions are left alone.
+fn near_duplicates(bank: &Bank) -> Vec<Problem> {
+    let sets: Vec<std::collections::HashSet<String>> = bank
+        .questions
+        .iter()
+        .map(|q| content_words(&q.prompt))
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..sets.len() {
+        for j in (i + 1)..sets.len() {
+            let (a, b) = (&bank.questions[i], &bank.questions[j]);
+            if a.origin == mlprep_core::Origin::Seed && b.origin == mlprep_core::Origin::Seed {
+                continue;
+            }
+            if sets[i].len() < 3 || sets[j].len() < 3 {
+                continue;
+            }
+            let union = sets[i].union(&sets[j]).count();
+            let jaccard = sets[i].intersection(&sets[j]).count() as f64 / union as f64;
+            if jaccard >= NEAR_DUPLICATE_JACCARD && normalized(&a.prompt) != normalized(&b.prompt) {
+                let loc = &bank.locations[j];
+                out.push(Problem::warning(
+                    &loc.file,
+                    Some(loc.line),
+                    format!(
+                        "question `{}` is close to `{}` (shared words {:.0}%); make sure they ask different things",
+                        b.id,
+                        a.id,
+                        jaccard * 100.0
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Lower-case words of a prompt without function words, with a trailing plural `s` dropped.
+fn content_words(text: &str) -> std::collections::HashSet<String> {
+    const STOP: &[&str] = &[
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
+        "in", "is", "it", "its", "of", "on", "or", "that", "the", "their", "them", "this", "to",
+        "what", "when", "where", "which", "why", "with", "would", "you", "your",
+    ];
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !STOP.contains(&w.as_str()))
+        .map(|w| {
+            if w.len() > 3 {
+                w.trim_end_matches('s').to_string()
+            } else {
+                w
+            }
+        })
+        .collect()
+}
+
+/// Whether a key point is a bare topic ("numerical stability") rather than a claim: no formula,
+/// and fewer than three words, or a short phrase (under six words) with no word that could carry
+/// a predicate.
+fn names_a_topic(point: &str) -> bool {
+    let words: Vec<String> = point
+        .split(|c: char| c.is_whitespace())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    const LINKS: &[&str] = &[
+        "is", "are", "was", "were", "be", "has", "have", "can", "cannot", "must", "should", "will",
+        "would", "makes", "gives", "uses", "means", "needs", "to", "by", "so", "because", "if",
+        "when", "than", "not",
+    ];
+    if point.contains(['=', '<', '>', '≈', '≤', '≥', '→']) {
+        return false;
+    }
+    words.len() < 3
+        || (words.len() < 6
+            && !words
+                .iter()
+                .any(|w| LINKS.contains(&w.as_str()) || w.ends_with('s') || w.ends_with("ed")))
 }
 
 fn check_question(bank: &Bank, q: &Question, ids: &HashSet<&str>, report: &mut impl FnMut(String)) {
@@ -234,6 +339,30 @@ fn check_question(bank: &Bank, q: &Question, ids: &HashSet<&str>, report: &mut i
                 example.formula
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_are_told_apart_from_claims() {
+        assert!(names_a_topic("numerical stability"));
+        assert!(names_a_topic("The softmax function"));
+        assert!(!names_a_topic(
+            "Subtracting the maximum logit leaves the softmax unchanged."
+        ));
+        assert!(!names_a_topic(
+            "Dropout zeroes units at random during training."
+        ));
+    }
+
+    #[test]
+    fn near_duplicate_prompts_share_most_content_words() {
+        let a = content_words("What is gradient clipping and when is it used?");
+        let b = content_words("When is gradient clipping used, and what is it?");
+        assert_eq!(a, b);
     }
 }
 

@@ -27,7 +27,7 @@ pub fn check_balanced(text: &str) -> Result<(), String> {
                 continue;
             }
             if in_code {
-                i += 1;
+                i += rest.chars().next().map_or(1, char::len_utf8);
                 continue;
             }
             if rest.starts_with("\\$") || rest.starts_with("\\{") || rest.starts_with("\\}") {
@@ -99,6 +99,7 @@ mod tests {
             "brackets \\[x_{i}\\] and parens \\(y\\)",
             "a literal \\$5 price",
             "code `echo $HOME` is not math",
+            "code with non-ASCII `x → y ≤ z` then $a$ and é",
             "```\nprice = $x\n```\nafter $z$",
             "multi-line $$\n\\sum_{i=1}^{n} x_i\n$$",
         ] {

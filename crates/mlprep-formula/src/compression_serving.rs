@@ -33,6 +33,10 @@ pub(crate) const FORMULAS: &[(&str, Formula)] = &[
     ("replicas_needed", replicas_needed),
     ("cost_per_million_tokens", cost_per_million_tokens),
     ("energy_per_inference_joules", energy_per_inference_joules),
+    ("ternary_absmean_quantize", ternary_absmean_quantize),
+    ("smoothquant_scales", smoothquant_scales),
+    ("mnasnet_reward", mnasnet_reward),
+    ("cascade_expected_cost", cascade_expected_cost),
 ];
 
 /// Finds one of this category's formulas.
@@ -246,6 +250,61 @@ fn energy_per_inference_joules(inputs: &Inputs) -> Result<Value, Error> {
     Ok(scalar(power / throughput))
 }
 
+/// BitNet b1.58 absmean ternarisation: gamma = mean |`weights`|, codes =
+/// clamp(round(w / gamma), -1, 1) with half-to-even rounding. Returns the codes in {-1, 0, 1}.
+fn ternary_absmean_quantize(inputs: &Inputs) -> Result<Value, Error> {
+    let weights = inputs.vector("weights")?;
+    let gamma = weights.iter().map(|w| w.abs()).sum::<f64>() / weights.len() as f64;
+    if gamma == 0.0 {
+        return Err(inputs.invalid("all weights are zero, so the absmean scale is 0"));
+    }
+    let codes: Vec<f64> = weights
+        .iter()
+        .map(|w| (w / gamma).round_ties_even().clamp(-1.0, 1.0))
+        .collect();
+    Ok(array(&codes))
+}
+
+/// SmoothQuant per-channel smoothing factors s_j = `act_absmax`_j^`alpha` /
+/// `weight_absmax`_j^(1 - alpha); activations are divided by s_j and weights multiplied by it.
+fn smoothquant_scales(inputs: &Inputs) -> Result<Value, Error> {
+    let act = inputs.vector("act_absmax")?;
+    let weight = inputs.vector("weight_absmax")?;
+    let alpha = inputs.probability("alpha")?;
+    inputs.same_length(("act_absmax", act.len()), ("weight_absmax", weight.len()))?;
+    if act.iter().chain(&weight).any(|&x| x <= 0.0) {
+        return Err(inputs.invalid("channel maxima must be greater than 0"));
+    }
+    let scales: Vec<f64> = act
+        .iter()
+        .zip(&weight)
+        .map(|(a, w)| a.powf(alpha) / w.powf(1.0 - alpha))
+        .collect();
+    Ok(array(&scales))
+}
+
+/// MnasNet's latency-aware reward: `accuracy` x (`latency_ms` / `target_ms`)^`w`, with w < 0 a
+/// soft penalty for exceeding the target (the paper uses w = -0.07).
+fn mnasnet_reward(inputs: &Inputs) -> Result<Value, Error> {
+    let accuracy = inputs.probability("accuracy")?;
+    let latency = inputs.positive("latency_ms")?;
+    let target = inputs.positive("target_ms")?;
+    let w = inputs.number("w")?;
+    Ok(scalar(accuracy * (latency / target).powf(w)))
+}
+
+/// Expected cost per request of a two-model cascade: every request pays `cost_small`, and the
+/// fraction `escalation_rate` also pays `cost_large`.
+fn cascade_expected_cost(inputs: &Inputs) -> Result<Value, Error> {
+    let small = inputs.number("cost_small")?;
+    let large = inputs.number("cost_large")?;
+    let rate = inputs.probability("escalation_rate")?;
+    if small < 0.0 || large < 0.0 {
+        return Err(inputs.invalid("costs cannot be negative"));
+    }
+    Ok(scalar(small + rate * large))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::check;
@@ -406,6 +465,37 @@ mod tests {
             "energy_per_inference_joules",
             json!({ "power_watts": 300.0, "throughput_per_s": 150.0 }),
             json!(2.0),
+        );
+    }
+
+    #[test]
+    fn ternary_smoothing_and_search_rewards() {
+        // mean |w| = 0.5: w / 0.5 = [2, -0.4, 0.8, -2.4] rounds and clamps to [1, 0, 1, -1].
+        check(
+            "ternary_absmean_quantize",
+            json!({ "weights": [1.0, -0.2, 0.4, -1.2] }),
+            json!([1.0, 0.0, 1.0, -1.0]),
+        );
+        // alpha = 0.5: sqrt(16) / sqrt(4) = 2 and sqrt(1) / sqrt(1) = 1.
+        check(
+            "smoothquant_scales",
+            json!({ "act_absmax": [16.0, 1.0], "weight_absmax": [4.0, 1.0], "alpha": 0.5 }),
+            json!([2.0, 1.0]),
+        );
+        // On target the reward is the accuracy itself.
+        check(
+            "mnasnet_reward",
+            json!({ "accuracy": 0.75, "latency_ms": 80.0, "target_ms": 80.0, "w": -0.07 }),
+            json!(0.75),
+        );
+    }
+
+    #[test]
+    fn cascade_cost() {
+        check(
+            "cascade_expected_cost",
+            json!({ "cost_small": 1.0, "cost_large": 10.0, "escalation_rate": 0.5 }),
+            json!(6.0),
         );
     }
 }

@@ -21,6 +21,7 @@
 
 use serde_json::{Map, Value};
 
+mod classical_ml;
 mod cnn_cv;
 mod coding;
 mod common;
@@ -32,10 +33,12 @@ mod graph;
 mod losses_metrics;
 mod nlp_llm;
 mod optimization;
+mod probability_stats;
 mod research;
 mod safety_privacy;
 mod self_supervised;
 mod sequence;
+mod system_design;
 mod transformers;
 
 use common::{Formula, Inputs};
@@ -168,6 +171,18 @@ const CATEGORIES: &[Category] = &[
     Category {
         lookup: research::lookup,
         formulas: research::FORMULAS,
+    },
+    Category {
+        lookup: classical_ml::lookup,
+        formulas: classical_ml::FORMULAS,
+    },
+    Category {
+        lookup: probability_stats::lookup,
+        formulas: probability_stats::FORMULAS,
+    },
+    Category {
+        lookup: system_design::lookup,
+        formulas: system_design::FORMULAS,
     },
 ];
 

@@ -4,7 +4,7 @@
 //! minimum-norm least-squares solution; gradient descent on a quadratic (edge of stability); the
 //! cosines between centred class means (neural collapse); the REINFORCE gradient of a softmax
 //! policy; the tabular Q-learning update; a t-interval over seeds; and the logit shift a
-//! sign-of-weight perturbation causes in a linear model.
+//! sign-of-weight perturbation causes in a linear model; and the kNN-LM next-token mixture.
 
 use serde_json::Value;
 
@@ -32,6 +32,7 @@ pub(crate) const FORMULAS: &[(&str, Formula)] = &[
         seed_mean_confidence_interval,
     ),
     ("linear_adversarial_shift", linear_adversarial_shift),
+    ("knn_lm_interpolation", knn_lm_interpolation),
 ];
 
 /// Finds one of this category's formulas.
@@ -228,7 +229,7 @@ fn class_mean_cosines(inputs: &Inputs) -> Result<Value, Error> {
         .map(|row| row.iter().zip(&global).map(|(a, g)| a - g).collect())
         .collect();
     let norms: Vec<f64> = centred.iter().map(|row| common::norm(row)).collect();
-    if norms.iter().any(|&n| n == 0.0) {
+    if norms.contains(&0.0) {
         return Err(inputs.invalid("a class mean equals the global mean; its cosine is undefined"));
     }
     let cosines: Vec<Vec<f64>> = centred
@@ -312,6 +313,45 @@ fn linear_adversarial_shift(inputs: &Inputs) -> Result<Value, Error> {
         return Err(inputs.invalid("`epsilon` is a perturbation budget and cannot be negative"));
     }
     Ok(scalar(epsilon * w.iter().map(|v| v.abs()).sum::<f64>()))
+}
+
+/// The kNN-LM next-token distribution (Khandelwal et al. 2020): lambda p_kNN + (1 - lambda)
+/// p_LM, where p_LM = `lm_probs` over the vocabulary, p_kNN puts weight exp(-d_i) on the token
+/// `neighbor_tokens`_i (0-based vocabulary index) of each retrieved neighbour at distance
+/// `neighbor_distances`_i, normalised over neighbours, and lambda = `lam`.
+fn knn_lm_interpolation(inputs: &Inputs) -> Result<Value, Error> {
+    let lm = inputs.vector("lm_probs")?;
+    let tokens = inputs.vector("neighbor_tokens")?;
+    let distances = inputs.vector("neighbor_distances")?;
+    inputs.same_length(
+        ("neighbor_tokens", tokens.len()),
+        ("neighbor_distances", distances.len()),
+    )?;
+    let lam = inputs.probability("lam")?;
+    for &p in &lm {
+        inputs.check_probability("lm_probs", p)?;
+    }
+    if (lm.iter().sum::<f64>() - 1.0).abs() > 1e-6 {
+        return Err(inputs.invalid("`lm_probs` must sum to 1"));
+    }
+    let negated: Vec<f64> = distances.iter().map(|d| -d).collect();
+    let weights = common::softmax(&negated);
+    let mut knn = vec![0.0; lm.len()];
+    for (&token, w) in tokens.iter().zip(&weights) {
+        if token < 0.0 || token.fract() != 0.0 || token as usize >= lm.len() {
+            return Err(inputs.invalid(format!(
+                "`neighbor_tokens` holds {token}; entries must be vocabulary indices 0..{}",
+                lm.len()
+            )));
+        }
+        knn[token as usize] += w;
+    }
+    let mixed: Vec<f64> = lm
+        .iter()
+        .zip(&knn)
+        .map(|(p, k)| lam * k + (1.0 - lam) * p)
+        .collect();
+    Ok(array(&mixed))
 }
 
 #[cfg(test)]
@@ -465,6 +505,17 @@ mod tests {
             "linear_adversarial_shift",
             json!({ "weights": [1.0, -2.0, 3.0], "epsilon": 0.5 }),
             json!(3.0),
+        );
+    }
+
+    #[test]
+    fn knn_lm_mixes_retrieval_and_model() {
+        // Two neighbours at equal distance, both token 2: p_kNN = (0, 0, 1); lambda = 0.5.
+        check(
+            "knn_lm_interpolation",
+            json!({ "lm_probs": [0.5, 0.3, 0.2], "neighbor_tokens": [2, 2],
+                    "neighbor_distances": [1.0, 1.0], "lam": 0.5 }),
+            json!([0.25, 0.15, 0.6]),
         );
     }
 }

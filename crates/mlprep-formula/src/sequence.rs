@@ -31,6 +31,11 @@ pub(crate) const FORMULAS: &[(&str, Formula)] = &[
     ("linear_recurrence_scan", linear_recurrence_scan),
     ("combined_forecast_variance", combined_forecast_variance),
     ("forecast_reconciliation", forecast_reconciliation),
+    ("var_param_count", var_param_count),
+    ("croston_forecast", croston_forecast),
+    ("cusum_statistic", cusum_statistic),
+    ("hawkes_intensity", hawkes_intensity),
+    ("granger_f_statistic", granger_f_statistic),
 ];
 
 /// Finds one of this category's formulas.
@@ -526,6 +531,107 @@ fn solve_linear(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     Some(x)
 }
 
+/// Parameters of a vector autoregression VAR(p) on k series: k^2 p coefficients plus k
+/// intercepts (`intercept`, default true), with k = `num_series` and p = `lags`.
+fn var_param_count(inputs: &Inputs) -> Result<Value, Error> {
+    let k = inputs.count("num_series")? as f64;
+    let p = inputs.count("lags")? as f64;
+    let intercept = inputs.flag_or("intercept", true)?;
+    Ok(scalar(k * k * p + if intercept { k } else { 0.0 }))
+}
+
+/// Croston's forecast for intermittent demand `y`: the nonzero demand sizes z and the intervals q
+/// between demands (counted from the series start for the first) are each smoothed with SES
+/// (smoothing `alpha`), starting from the first demand and its interval and updated only in
+/// periods with demand; the per-period forecast is z / p, times (1 - alpha / 2) when `sba`
+/// (the Syntetos-Boylan bias correction) is true (default false).
+fn croston_forecast(inputs: &Inputs) -> Result<Value, Error> {
+    let y = inputs.vector("y")?;
+    let alpha = inputs.probability("alpha")?;
+    let sba = inputs.flag_or("sba", false)?;
+    if y.iter().any(|&v| v < 0.0) {
+        return Err(inputs.invalid("demand `y` must be 0 or more"));
+    }
+    let mut state: Option<(f64, f64)> = None;
+    let mut since = 0.0;
+    for &demand in &y {
+        since += 1.0;
+        if demand > 0.0 {
+            state = Some(match state {
+                None => (demand, since),
+                Some((z, p)) => (
+                    alpha * demand + (1.0 - alpha) * z,
+                    alpha * since + (1.0 - alpha) * p,
+                ),
+            });
+            since = 0.0;
+        }
+    }
+    let (z, p) = state.ok_or_else(|| inputs.invalid("`y` has no nonzero demand"))?;
+    let factor = if sba { 1.0 - alpha / 2.0 } else { 1.0 };
+    Ok(scalar(factor * z / p))
+}
+
+/// The one-sided (upward) CUSUM statistic S_t = max(0, S_{t-1} + x_t - `mean` - `k`), S_0 = 0,
+/// for every t: it accumulates deviations above the in-control `mean` beyond the slack `k`; an
+/// alarm is raised when S_t exceeds a threshold h.
+fn cusum_statistic(inputs: &Inputs) -> Result<Value, Error> {
+    let x = inputs.vector("x")?;
+    let mean = inputs.number("mean")?;
+    let k = inputs.number("k")?;
+    if k < 0.0 {
+        return Err(inputs.invalid("the slack `k` must be 0 or more"));
+    }
+    let mut s = 0.0f64;
+    let path: Vec<f64> = x
+        .iter()
+        .map(|v| {
+            s = (s + v - mean - k).max(0.0);
+            s
+        })
+        .collect();
+    Ok(array(&path))
+}
+
+/// The conditional intensity of a Hawkes process with an exponential kernel at time `t`:
+/// mu + alpha sum_{t_i < t} exp(-beta (t - t_i)) over the past `events` (times before t count).
+fn hawkes_intensity(inputs: &Inputs) -> Result<Value, Error> {
+    let mu = inputs.number("mu")?;
+    let alpha = inputs.number("alpha")?;
+    let beta = inputs.positive("beta")?;
+    let t = inputs.number("t")?;
+    let events = inputs.vector("events")?;
+    if mu < 0.0 || alpha < 0.0 {
+        return Err(inputs.invalid("`mu` and `alpha` must be 0 or more"));
+    }
+    let excitation: f64 = events
+        .iter()
+        .filter(|&&ti| ti < t)
+        .map(|ti| (-beta * (t - ti)).exp())
+        .sum();
+    Ok(scalar(mu + alpha * excitation))
+}
+
+/// The F statistic of a Granger-causality (nested regression) test:
+/// ((RSS_r - RSS_u) / q) / (RSS_u / (n - k)), with RSS_r from the model with the own lags only
+/// (`rss_restricted`), RSS_u from the model that adds q = `restrictions` lags of the other series
+/// (`rss_unrestricted`), n = `observations` and k = `params` of the unrestricted model.
+fn granger_f_statistic(inputs: &Inputs) -> Result<Value, Error> {
+    let rss_r = inputs.number("rss_restricted")?;
+    let rss_u = inputs.positive("rss_unrestricted")?;
+    let q = inputs.count("restrictions")?;
+    let n = inputs.count("observations")?;
+    let k = inputs.count("params")?;
+    if q == 0 || n <= k || rss_r < rss_u {
+        return Err(inputs.invalid(
+            "need restrictions >= 1, observations > params, and rss_restricted >= rss_unrestricted",
+        ));
+    }
+    Ok(scalar(
+        ((rss_r - rss_u) / q as f64) / (rss_u / (n - k) as f64),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::check;
@@ -750,6 +856,53 @@ mod tests {
             "forecast_reconciliation",
             json!({ "summing": [[1, 1], [1, 0], [0, 1]], "base": [3, 1, 1] }),
             json!([8.0 / 3.0, 4.0 / 3.0, 4.0 / 3.0]),
+        );
+    }
+
+    #[test]
+    fn var_and_croston() {
+        // k = 2, p = 1: 4 coefficients + 2 intercepts.
+        check(
+            "var_param_count",
+            json!({ "num_series": 2, "lags": 1 }),
+            json!(6),
+        );
+        // Demands of 4 every second period: z = 4, p = 2 -> 2 per period; SBA with alpha 0.5: 1.5.
+        check(
+            "croston_forecast",
+            json!({ "y": [0, 4, 0, 4], "alpha": 0.5 }),
+            json!(2),
+        );
+        check(
+            "croston_forecast",
+            json!({ "y": [0, 4, 0, 4], "alpha": 0.5, "sba": true }),
+            json!(1.5),
+        );
+    }
+
+    #[test]
+    fn cusum_resets_at_zero() {
+        // mean 0, k 0.5: 1 -> 0.5, -2 -> 0 (floored), 2 -> 1.5, 2 -> 3.
+        check(
+            "cusum_statistic",
+            json!({ "x": [1, -2, 2, 2], "mean": 0, "k": 0.5 }),
+            json!([0.5, 0.0, 1.5, 3.0]),
+        );
+    }
+
+    #[test]
+    fn hawkes_and_granger() {
+        // One past event exactly ln 2 / beta ago: 1 + 2 * 0.5 = 2; future events do not count.
+        check(
+            "hawkes_intensity",
+            json!({ "mu": 1, "alpha": 2, "beta": 1, "t": 2f64.ln(), "events": [0, 5] }),
+            json!(2.0),
+        );
+        // ((12 - 10) / 1) / (10 / 10) = 2.
+        check(
+            "granger_f_statistic",
+            json!({ "rss_restricted": 12, "rss_unrestricted": 10, "restrictions": 1, "observations": 13, "params": 3 }),
+            json!(2.0),
         );
     }
 }

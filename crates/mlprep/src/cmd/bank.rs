@@ -38,6 +38,50 @@ struct CheckArgs {
     /// Print the problems as JSON.
     #[arg(long)]
     json: bool,
+    /// Skip the embedding-model comparison of prompts (lexical near-duplicate checks still run).
+    #[arg(long)]
+    no_model: bool,
+}
+
+/// Prompt embeddings at least this similar (cosine) are flagged as near-duplicates.
+const NEAR_DUPLICATE_COSINE: f32 = 0.93;
+
+/// Warns about pairs of prompts whose sentence embeddings are nearly the same, when the model is
+/// installed (the check never installs it). The seed's own repetitions are left alone.
+fn semantic_near_duplicates(app: &App, bank: &Bank) -> Result<Vec<mlprep_bank::Problem>> {
+    let dir = app.model_dir();
+    if mlprep_embed::find_model_dir(&dir).is_none() {
+        return Ok(Vec::new());
+    }
+    let embedder = mlprep_embed::Embedder::load(&dir)?;
+    let prompts: Vec<&str> = bank.questions.iter().map(|q| q.prompt.as_str()).collect();
+    let mut vectors = Vec::with_capacity(prompts.len());
+    for chunk in prompts.chunks(64) {
+        vectors.extend(embedder.embed(chunk)?);
+    }
+    let mut out = Vec::new();
+    for i in 0..vectors.len() {
+        for j in (i + 1)..vectors.len() {
+            let (a, b) = (&bank.questions[i], &bank.questions[j]);
+            if a.origin == mlprep_core::Origin::Seed && b.origin == mlprep_core::Origin::Seed {
+                continue;
+            }
+            let cosine = mlprep_embed::dot(&vectors[i], &vectors[j]);
+            if cosine >= NEAR_DUPLICATE_COSINE {
+                let loc = &bank.locations[j];
+                out.push(mlprep_bank::Problem {
+                    file: loc.file.clone(),
+                    line: Some(loc.line),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "question `{}` means nearly the same as `{}` (embedding cosine {cosine:.2}); make sure they ask different things",
+                        b.id, a.id
+                    ),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Runs `mlprep bank`.
@@ -70,6 +114,9 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
         None => None,
     };
     problems.extend(check(&bank, &CheckOptions { seed }));
+    if !args.no_model {
+        problems.extend(semantic_near_duplicates(&app, &bank)?);
+    }
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
