@@ -368,7 +368,7 @@ fn variance_inflation_factors(inputs: &Inputs) -> Result<Value, Error> {
         .collect();
     let cols = common::transpose(&centred);
     let norms: Vec<f64> = cols.iter().map(|c| common::norm(c)).collect();
-    if norms.iter().any(|s| *s == 0.0) {
+    if norms.contains(&0.0) {
         return Err(inputs.invalid("a column of `data` is constant"));
     }
     let corr: Vec<Vec<f64>> = (0..d)
