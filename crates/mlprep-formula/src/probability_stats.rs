@@ -246,11 +246,12 @@ fn solve(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
             return None;
         }
         m.swap(col, pivot);
-        for row in 0..n {
+        let pivot_row = m[col].clone();
+        for (row, values) in m.iter_mut().enumerate() {
             if row != col {
-                let f = m[row][col] / m[col][col];
-                for k in col..=n {
-                    m[row][k] -= f * m[col][k];
+                let f = values[col] / pivot_row[col];
+                for (x, p) in values[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
             }
         }
@@ -730,7 +731,7 @@ fn chi_square_goodness_of_fit(inputs: &Inputs) -> Result<Value, Error> {
     let obs = non_negative(inputs, "observed")?;
     let probs = non_negative(inputs, "expected_probs")?;
     inputs.same_length(("observed", obs.len()), ("expected_probs", probs.len()))?;
-    if obs.len() < 2 || probs.iter().any(|p| *p == 0.0) {
+    if obs.len() < 2 || probs.contains(&0.0) {
         return Err(inputs.invalid("need at least 2 categories, each with a non-zero probability"));
     }
     let n: f64 = obs.iter().sum();
@@ -1068,7 +1069,7 @@ fn importance_sampling_estimate(inputs: &Inputs) -> Result<Value, Error> {
     let q = non_negative(inputs, "proposal_density")?;
     inputs.same_length(("values", f.len()), ("target_density", p.len()))?;
     inputs.same_length(("values", f.len()), ("proposal_density", q.len()))?;
-    if q.iter().any(|x| *x == 0.0) {
+    if q.contains(&0.0) {
         return Err(inputs.invalid("a draw from q cannot have proposal density 0"));
     }
     let w: Vec<f64> = p.iter().zip(&q).map(|(a, b)| a / b).collect();
