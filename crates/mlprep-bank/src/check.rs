@@ -342,6 +342,24 @@ fn check_question(bank: &Bank, q: &Question, ids: &HashSet<&str>, report: &mut i
     }
 }
 
+fn is_numeric(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => true,
+        serde_json::Value::Array(items) => !items.is_empty() && items.iter().all(is_numeric),
+        _ => false,
+    }
+}
+
+/// A prompt reduced to lower-case words, to catch the same question asked twice.
+fn normalized(prompt: &str) -> String {
+    prompt
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,22 +382,4 @@ mod tests {
         let b = content_words("When is gradient clipping used, and what is it?");
         assert_eq!(a, b);
     }
-}
-
-fn is_numeric(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => true,
-        serde_json::Value::Array(items) => !items.is_empty() && items.iter().all(is_numeric),
-        _ => false,
-    }
-}
-
-/// A prompt reduced to lower-case words, to catch the same question asked twice.
-fn normalized(prompt: &str) -> String {
-    prompt
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
