@@ -389,7 +389,7 @@ impl Grader {
         let empty = |flag: Flag| Grade {
             score: 0.0,
             method,
-            points: rubric.points.iter().map(|p| missed(p)).collect(),
+            points: rubric.points.iter().map(missed).collect(),
             flags: vec![flag],
         };
         if answer.trim().is_empty() || !answer.chars().any(char::is_alphanumeric) {
