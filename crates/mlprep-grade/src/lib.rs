@@ -284,7 +284,7 @@ impl Default for Params {
             scale: 0.08,
             lexical_midpoint: 0.35,
             demote_question: true,
-            token_floor: 0.2,
+            token_floor: 0.0,
         }
     }
 }

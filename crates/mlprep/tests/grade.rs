@@ -95,18 +95,24 @@ fn a_correct_answer_in_other_words_scores_high_with_its_own_words_as_evidence() 
 }
 
 #[test]
-fn a_partial_answer_scores_between_and_names_what_it_missed() {
+fn a_partial_answer_scores_below_a_full_one_and_names_what_it_lacks() {
     let m = Mlprep::new();
-    let answer = "Softmax exponentiates each logit and normalizes by the sum so the outputs form a probability distribution.";
-    let v = grade(&m, QUESTION, answer);
+    let full = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bench/answers/softmax-typical.txt"
+    ))
+    .unwrap();
+    let partial = "Softmax exponentiates each logit and normalizes by the sum so the outputs form a probability distribution.";
+    let full_score = score(&grade(&m, QUESTION, &full));
+    let v = grade(&m, QUESTION, partial);
     let s = score(&v);
-    assert!(s > 0.1 && s < 0.6, "a one-point answer scored {s}: {v:#}");
+    assert!(
+        s > 0.1 && s < full_score - 0.2,
+        "a one-point answer scored {s} against {full_score} for a full one: {v:#}"
+    );
     let points = v["grade"]["points"].as_array().unwrap();
     assert_eq!(points[0]["status"], "covered", "{v:#}");
-    assert!(
-        points.iter().filter(|p| p["status"] == "missed").count() >= 2,
-        "{v:#}"
-    );
+    assert!(points.iter().any(|p| p["status"] != "covered"), "{v:#}");
 }
 
 #[test]
