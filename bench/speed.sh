@@ -29,11 +29,11 @@ print(f"warm grade, median over {ours['runs']} runs: mlprep {ours['median_ms']:.
       f"ratio reference/mlprep = {theirs['median_ms'] / ours['median_ms']:.2f}")
 PY
 
-cold() { # median wall seconds of 5 runs of a command
+cold() { # median wall seconds of 3 runs of a command
   "$python" - "$@" <<'PY'
 import statistics, subprocess, sys, time
 times = []
-for _ in range(5):
+for _ in range(3):
     start = time.perf_counter()
     subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times.append(time.perf_counter() - start)
@@ -42,7 +42,7 @@ PY
 }
 ours_cold=$(cold $bin grade -q "$question" --answer-file "$answer")
 theirs_cold=$(cold "$python" bench/reference.py grade-once "$answer" "$tmp/points.json")
-"$python" -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'cold process, median of 5: mlprep grade {o*1000:.0f} ms, python reference {t*1000:.0f} ms, ratio {t/o:.1f}x')" "$ours_cold" "$theirs_cold"
+"$python" -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'cold process, median of 3: mlprep grade {o*1000:.0f} ms, python reference {t*1000:.0f} ms, ratio {t/o:.1f}x')" "$ours_cold" "$theirs_cold"
 
 peak=$(/usr/bin/time -f '%M' $bin grade -q "$question" --answer-file "$answer" 2>&1 >/dev/null | tail -n 1)
 echo "peak resident memory of mlprep grade: $((peak / 1024)) MB"
