@@ -209,9 +209,13 @@ pub fn optimize(histories: &[Vec<Review>]) -> Result<Vec<f32>, Error> {
             })
             .collect();
         for end in 2..=reviews.len() {
-            items.push(FSRSItem {
-                reviews: reviews[..end].to_vec(),
-            });
+            // FSRS refuses (by panicking) an item whose reviews all fall on one day: such a
+            // prefix says nothing about forgetting over time, so it is left out.
+            if reviews[1..end].iter().any(|r| r.delta_t > 0) {
+                items.push(FSRSItem {
+                    reviews: reviews[..end].to_vec(),
+                });
+            }
         }
     }
     if items.is_empty() {
@@ -220,11 +224,20 @@ pub fn optimize(histories: &[Vec<Review>]) -> Result<Vec<f32>, Error> {
             need: MIN_REVIEWS_TO_OPTIMIZE,
         });
     }
-    fsrs::compute_parameters(fsrs::ComputeParametersInput {
-        train_set: items,
-        ..Default::default()
-    })
-    .map_err(|e| Error::Fsrs(e.to_string()))
+    // The optimizer asserts on inputs it dislikes instead of returning errors; a review history
+    // is user data, so a panic there becomes an error and the stored history is untouched.
+    let fitted = std::panic::catch_unwind(|| {
+        fsrs::compute_parameters(fsrs::ComputeParametersInput {
+            train_set: items,
+            ..Default::default()
+        })
+    });
+    match fitted {
+        Ok(result) => result.map_err(|e| Error::Fsrs(e.to_string())),
+        Err(_) => Err(Error::Fsrs(
+            "the optimizer rejected this review history; keep the default parameters".to_string(),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -259,6 +272,42 @@ mod tests {
         let soon = s.retrievability(&state, T0 + DAY);
         let later = s.retrievability(&state, T0 + 30 * DAY);
         assert!(soon > later && later > 0.0);
+    }
+
+    #[test]
+    fn optimize_fits_parameters_the_scheduler_accepts() {
+        // 60 cards, 5 reviews each, spaced by the scheduler itself, with a deterministic mix of
+        // ratings: enough history for the optimizer to fit parameters.
+        let s = Scheduler::default();
+        let mut histories = Vec::new();
+        for card in 0..60u32 {
+            let mut reviews = Vec::new();
+            let mut state = None;
+            let mut at = T0 + i64::from(card) * 3_600;
+            for step in 0..5u32 {
+                let rating = match (card * 7 + step * 3) % 10 {
+                    0 | 1 => Rating::Again,
+                    2 => Rating::Hard,
+                    9 => Rating::Easy,
+                    _ => Rating::Good,
+                };
+                let next = s.review(state.as_ref(), rating, at).unwrap();
+                reviews.push(Review { at, rating });
+                at = next.due;
+                state = Some(next);
+            }
+            histories.push(reviews);
+        }
+        let parameters = optimize(&histories).unwrap();
+        assert_eq!(parameters.len(), 21);
+        assert!(Scheduler::new(&parameters, DEFAULT_RETENTION).is_ok());
+        assert!(matches!(
+            optimize(&histories[..10]),
+            Err(Error::NotEnoughData {
+                have: 50,
+                need: 200
+            })
+        ));
     }
 
     #[test]
