@@ -14,7 +14,6 @@ Usage: python3 scripts/check_examples.py [CONTENT_DIR]   (default: the repositor
 
 import math
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ import numpy as np
 # No __pycache__ beside the scripts: the checkout stays clean.
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bank_files import questions  # noqa: E402
 from formulas import load_all  # noqa: E402
 
 
@@ -60,14 +60,9 @@ def compare(expected, actual, tolerance, where=""):
 
 def examples(content):
     """Yields (file, question id, example) for every worked example under `content`."""
-    for path in sorted(content.rglob("*.toml")):
-        if path.name == "categories.toml":
-            continue
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-        for question in data.get("question", []):
-            for example in question.get("example", []):
-                yield path, question.get("id", "?"), example
+    for path, question in questions(content):
+        for example in question.get("example", []):
+            yield path, question.get("id", "?"), example
 
 
 def main(argv):

@@ -23,9 +23,11 @@ import importlib.util
 import re
 import signal
 import sys
-import tomllib
 import traceback
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bank_files import questions  # noqa: E402
 
 # No __pycache__ beside the scripts: the checkout stays clean.
 sys.dont_write_bytecode = True
@@ -47,19 +49,14 @@ def on_alarm(signum, frame):
 
 def solutions(content):
     """Yields (file, question id, index among its executed solutions or None, solution)."""
-    for path in sorted(content.rglob("*.toml")):
-        if path.name == "categories.toml":
-            continue
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-        for question in data.get("question", []):
-            executed = 0
-            for solution in question.get("solution", []):
-                if TORCH_IMPORT.search(solution.get("code", "")):
-                    yield path, question.get("id", "?"), None, solution
-                else:
-                    executed += 1
-                    yield path, question.get("id", "?"), executed, solution
+    for path, question in questions(content):
+        executed = 0
+        for solution in question.get("solution", []):
+            if TORCH_IMPORT.search(solution.get("code", "")):
+                yield path, question.get("id", "?"), None, solution
+            else:
+                executed += 1
+                yield path, question.get("id", "?"), executed, solution
 
 
 def test_file(qid, index):

@@ -277,6 +277,20 @@ impl<'a> Inputs<'a> {
             .collect()
     }
 
+    /// A required vector or matrix, as rows (a vector is one row), and whether it was a matrix.
+    pub(crate) fn vector_or_matrix(&self, name: &str) -> Result<(Vec<Vec<f64>>, bool), Error> {
+        let is_matrix = self
+            .required(name, "a vector or a matrix")?
+            .as_array()
+            .is_some_and(|items| items.first().is_some_and(Value::is_array));
+        let rows = if is_matrix {
+            self.matrix(name)?
+        } else {
+            vec![self.vector(name)?]
+        };
+        Ok((rows, is_matrix))
+    }
+
     /// A required matrix: a non-empty array of equally long, non-empty arrays of numbers.
     pub(crate) fn matrix(&self, name: &str) -> Result<Vec<Vec<f64>>, Error> {
         let rows = self.rows(name)?;

@@ -195,15 +195,7 @@ fn clip_grad_norm(inputs: &Inputs) -> Result<Value, Error> {
 /// (population) variance: `gamma` (x - mean) / sqrt(var + `eps`) + `beta`. `eps` defaults to
 /// 1e-5; `gamma` and `beta` to ones and zeros.
 fn layer_norm(inputs: &Inputs) -> Result<Value, Error> {
-    let is_matrix = inputs
-        .required("x", "a vector or a matrix")?
-        .as_array()
-        .is_some_and(|items| items.first().is_some_and(Value::is_array));
-    let rows = if is_matrix {
-        inputs.matrix("x")?
-    } else {
-        vec![inputs.vector("x")?]
-    };
+    let (rows, is_matrix) = inputs.vector_or_matrix("x")?;
     let eps = inputs.number_or("eps", 1e-5)?;
     let (gamma, beta) = affine(inputs, rows[0].len())?;
     let out: Vec<Vec<f64>> = rows
@@ -413,15 +405,7 @@ fn update_to_weight_ratio(inputs: &Inputs) -> Result<Value, Error> {
 /// RMSNorm of `x` (a vector, or a matrix normalized row by row): `gamma` * x / sqrt(mean(x^2) +
 /// `eps`), with no mean subtraction and no bias. `eps` defaults to 1e-6, `gamma` to ones.
 fn rms_norm(inputs: &Inputs) -> Result<Value, Error> {
-    let is_matrix = inputs
-        .required("x", "a vector or a matrix")?
-        .as_array()
-        .is_some_and(|items| items.first().is_some_and(Value::is_array));
-    let rows = if is_matrix {
-        inputs.matrix("x")?
-    } else {
-        vec![inputs.vector("x")?]
-    };
+    let (rows, is_matrix) = inputs.vector_or_matrix("x")?;
     let eps = inputs.number_or("eps", 1e-6)?;
     let gamma = inputs
         .optional_vector("gamma")?
@@ -504,15 +488,7 @@ fn adafactor_factored_second_moment(inputs: &Inputs) -> Result<Value, Error> {
 /// The auxiliary z-loss: `coefficient` * (log Z)^2 with log Z the log-sum-exp of `logits`, averaged
 /// over rows when `logits` is a matrix (one row per token). `coefficient` defaults to 1e-4.
 fn z_loss(inputs: &Inputs) -> Result<Value, Error> {
-    let is_matrix = inputs
-        .required("logits", "a vector or a matrix")?
-        .as_array()
-        .is_some_and(|items| items.first().is_some_and(Value::is_array));
-    let rows = if is_matrix {
-        inputs.matrix("logits")?
-    } else {
-        vec![inputs.vector("logits")?]
-    };
+    let (rows, _) = inputs.vector_or_matrix("logits")?;
     let coefficient = inputs.number_or("coefficient", 1e-4)?;
     let mean_square = rows
         .iter()
