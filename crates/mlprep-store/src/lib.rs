@@ -63,7 +63,83 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value BLOB NOT NULL
     );",
+    // 3: the imported resume (one at a time), the questions generated from it, and the story
+    // bank of STAR answers.
+    "CREATE TABLE resume (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        imported_at INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        extractor TEXT NOT NULL,
+        text TEXT NOT NULL,
+        parsed TEXT NOT NULL
+    );
+    CREATE TABLE resume_questions (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        competencies TEXT NOT NULL,
+        body TEXT NOT NULL,
+        source TEXT,
+        created_at INTEGER NOT NULL
+    );",
 ];
+
+/// The prefix of the ids of questions generated from the resume.
+pub const RESUME_QUESTION_PREFIX: &str = "resume/";
+
+/// An imported resume as stored: the cleaned text and the parsed structure as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResume {
+    /// When it was imported (Unix seconds).
+    pub imported_at: i64,
+    /// The file's name as given.
+    pub file_name: String,
+    /// The detected format.
+    pub format: String,
+    /// Which extractor read it.
+    pub extractor: String,
+    /// The cleaned text.
+    pub text: String,
+    /// The parsed resume, JSON.
+    pub parsed: String,
+}
+
+/// A STAR story of the story bank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    /// Its id.
+    pub id: i64,
+    /// A short title.
+    pub title: String,
+    /// The competencies it can answer.
+    pub competencies: Vec<String>,
+    /// The story text.
+    pub body: String,
+    /// Where it came from, e.g. the question id of the draft it was made from.
+    pub source: Option<String>,
+    /// When it was saved (Unix seconds).
+    pub created_at: i64,
+}
+
+/// What `forget_resume` deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Forgotten {
+    /// Whether a resume was stored.
+    pub resume: bool,
+    /// Generated questions deleted.
+    pub questions: usize,
+    /// Attempts at those questions deleted.
+    pub attempts: usize,
+    /// Their cards deleted.
+    pub cards: usize,
+    /// Stories deleted.
+    pub stories: usize,
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -378,6 +454,134 @@ impl Store {
         Ok(())
     }
 
+    /// Saves an imported resume and the questions generated from it, replacing the previous
+    /// resume and its questions in one transaction (cards and attempts of questions that keep
+    /// their id are kept). `questions` are (id, JSON) pairs in display order.
+    pub fn save_resume(
+        &mut self,
+        resume: &StoredResume,
+        questions: &[(String, String)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO resume (id, imported_at, file_name, format, extractor, text, parsed)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(id) DO UPDATE SET imported_at = excluded.imported_at,
+               file_name = excluded.file_name, format = excluded.format,
+               extractor = excluded.extractor, text = excluded.text, parsed = excluded.parsed",
+            params![
+                resume.imported_at,
+                resume.file_name,
+                resume.format,
+                resume.extractor,
+                resume.text,
+                resume.parsed
+            ],
+        )?;
+        tx.execute("DELETE FROM resume_questions", [])?;
+        for (position, (id, data)) in questions.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO resume_questions (id, position, data) VALUES (?1, ?2, ?3)",
+                params![id, position as i64, data],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The imported resume, if any.
+    pub fn resume(&self) -> Result<Option<StoredResume>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT imported_at, file_name, format, extractor, text, parsed FROM resume WHERE id = 1",
+                [],
+                |r| {
+                    Ok(StoredResume {
+                        imported_at: r.get(0)?,
+                        file_name: r.get(1)?,
+                        format: r.get(2)?,
+                        extractor: r.get(3)?,
+                        text: r.get(4)?,
+                        parsed: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The generated questions as JSON, in display order.
+    pub fn resume_questions(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT data FROM resume_questions ORDER BY position")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Deletes the resume and everything derived from it: the generated questions, the attempts
+    /// and cards of resume questions, and the story bank.
+    pub fn forget_resume(&mut self) -> Result<Forgotten> {
+        let tx = self.conn.transaction()?;
+        let pattern = format!("{RESUME_QUESTION_PREFIX}%");
+        let forgotten = Forgotten {
+            resume: tx.execute("DELETE FROM resume", [])? > 0,
+            questions: tx.execute("DELETE FROM resume_questions", [])?,
+            attempts: tx.execute("DELETE FROM attempts WHERE question_id LIKE ?1", [&pattern])?,
+            cards: tx.execute("DELETE FROM cards WHERE question_id LIKE ?1", [&pattern])?,
+            stories: tx.execute("DELETE FROM stories", [])?,
+        };
+        tx.commit()?;
+        // Deleted rows can linger in free pages and the write-ahead log; reclaim them.
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
+        Ok(forgotten)
+    }
+
+    /// Adds a story to the story bank and returns its id.
+    pub fn add_story(
+        &self,
+        title: &str,
+        competencies: &[String],
+        body: &str,
+        source: Option<&str>,
+        now: i64,
+    ) -> Result<i64> {
+        let competencies = competencies.join(",");
+        self.conn.execute(
+            "INSERT INTO stories (title, competencies, body, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![title, competencies, body, source, now],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The story bank, oldest first.
+    pub fn stories(&self) -> Result<Vec<Story>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, title, competencies, body, source, created_at FROM stories ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let competencies: String = r.get(2)?;
+            Ok(Story {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                competencies: competencies
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                body: r.get(3)?,
+                source: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Removes a story; false when there is none with that id.
+    pub fn remove_story(&self, id: i64) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM stories WHERE id = ?1", [id])? > 0)
+    }
+
     /// Sets a setting.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
@@ -453,6 +657,39 @@ mod tests {
                 rating: Rating::Good
             }]
         );
+    }
+
+    #[test]
+    fn forgetting_the_resume_deletes_what_derives_from_it_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        let resume = StoredResume {
+            imported_at: 1,
+            file_name: "cv.md".into(),
+            format: "markdown".into(),
+            extractor: "text".into(),
+            text: "text".into(),
+            parsed: "{}".into(),
+        };
+        store
+            .save_resume(&resume, &[("resume/a-latency".into(), "{}".into())])
+            .unwrap();
+        for id in ["resume/a-latency", "fundamentals/softmax"] {
+            let attempt = store.record_answer(None, id, 1, 2, 3, "answer").unwrap();
+            store.record_rating(attempt, Rating::Good, 5, &state(9)).unwrap();
+        }
+        store.add_story("t", &["ownership".into()], "body", None, 1).unwrap();
+        assert_eq!(store.resume().unwrap(), Some(resume));
+        let forgotten = store.forget_resume().unwrap();
+        assert_eq!(
+            forgotten,
+            Forgotten { resume: true, questions: 1, attempts: 1, cards: 1, stories: 1 }
+        );
+        assert_eq!(store.resume().unwrap(), None);
+        assert!(store.resume_questions().unwrap().is_empty());
+        let left: Vec<String> = store.attempts().unwrap().into_iter().map(|a| a.question_id).collect();
+        assert_eq!(left, ["fundamentals/softmax"]);
+        assert!(store.card("fundamentals/softmax").unwrap().is_some());
     }
 
     #[test]

@@ -100,9 +100,48 @@ impl App {
     /// warnings and the questions that could be read are used; the built-in bank is checked by
     /// the test suite, so its problems cannot reach users.
     pub fn bank(&self) -> Result<Bank> {
-        let (bank, problems) = Bank::load(true, &self.config.bank);
+        let (mut bank, problems) = Bank::load(true, &self.config.bank);
         report_load_problems(&problems);
+        self.add_resume_deck(&mut bank);
         Ok(bank)
+    }
+
+    /// Adds the questions generated from the user's resume, as the `resume` category. Reads the
+    /// database only when it exists; a database that cannot be read is reported by the commands
+    /// that need it, so here it only means no resume deck.
+    fn add_resume_deck(&self, bank: &mut Bank) {
+        let path = self.data_dir.join("mlprep.db");
+        if !path.exists() {
+            return;
+        }
+        let Ok(store) = Store::open(&path) else {
+            return;
+        };
+        let questions: Vec<mlprep_core::Question> = match store.resume_questions() {
+            Ok(rows) => rows
+                .iter()
+                .filter_map(|json| serde_json::from_str::<mlprep_resume::questions::Targeted>(json).ok())
+                .map(|t| t.question)
+                .collect(),
+            Err(_) => return,
+        };
+        if questions.is_empty() {
+            return;
+        }
+        bank.categories.push(mlprep_core::Category {
+            id: mlprep_resume::questions::CATEGORY.to_string(),
+            title: "Your resume".to_string(),
+            kind: mlprep_core::Kind::Targeted,
+            seed: false,
+            order: bank.categories.len(),
+        });
+        for q in questions {
+            bank.locations.push(mlprep_bank::Location {
+                file: "(your resume)".to_string(),
+                line: 0,
+            });
+            bank.questions.push(q);
+        }
     }
 
     /// Opens the database, creating the data directory on first use.

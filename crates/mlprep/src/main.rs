@@ -73,6 +73,10 @@ enum Command {
     Model(cmd::model::Args),
     /// Measure mlprep: grading agreement with human graders, and speed.
     Bench(cmd::bench::Args),
+    /// Your resume: import it, check what was understood, targeted questions, STAR drafts.
+    Resume(cmd::resume::Args),
+    /// The story bank of STAR answers: which competencies lack a story, which is overused.
+    Stories(cmd::stories::Args),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +94,8 @@ fn main() -> ExitCode {
         Command::Grade(args) => cmd::grade::run(&cli.global, args),
         Command::Model(args) => cmd::model::run(&cli.global, args),
         Command::Bench(args) => cmd::bench::run(&cli.global, args),
+        Command::Resume(args) => cmd::resume::run(&cli.global, args),
+        Command::Stories(args) => cmd::stories::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

@@ -9,9 +9,11 @@ pub mod list;
 pub mod model;
 pub mod optimize;
 pub mod practice;
+pub mod resume;
 pub mod search;
 pub mod show;
 pub mod stats;
+pub mod stories;
 
 use anyhow::{Result, bail};
 use mlprep_bank::Bank;

@@ -1,0 +1,206 @@
+//! Undoing what PDF extraction and word processors do to text: ligature characters, curly
+//! quotes, odd spaces and bullet glyphs, words split by line-end hyphens, page numbers and page
+//! headers, and section headings run into the first line of their section.
+
+use crate::Format;
+use crate::parse::heading_prefix;
+
+/// Cleans extracted text. Markdown keeps its markup; every format gets the character fixes.
+pub fn clean(text: &str, format: Format) -> String {
+    let text = characters(text);
+    let mut lines: Vec<String> = Vec::new();
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string();
+    let mut after_page_break = false;
+    for raw in text.split('\n') {
+        let mut line = raw.trim_end().to_string();
+        if line.contains('\x0C') {
+            after_page_break = true;
+            line = line.replace('\x0C', "");
+        }
+        let trimmed = line.trim();
+        if is_page_number(trimmed) {
+            continue;
+        }
+        // A running header repeats the name at the top of each page.
+        if after_page_break && !trimmed.is_empty() {
+            after_page_break = false;
+            if !first.is_empty()
+                && trimmed.starts_with(&first)
+                && trimmed.split_whitespace().count() <= first.split_whitespace().count() + 3
+            {
+                continue;
+            }
+        }
+        if format != Format::Markdown {
+            if let Some((heading, rest)) = split_run_in_heading(trimmed) {
+                lines.push(heading);
+                lines.push(rest);
+                continue;
+            }
+        }
+        lines.push(line);
+    }
+    let lines = dehyphenate(lines);
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// Character-level fixes: ligatures, quotes, dashes kept, odd spaces, bullet glyphs.
+fn characters(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => out.push('"'),
+            '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '\u{202F}' | '\u{2007}' => {
+                out.push(' ')
+            }
+            '\u{00AD}' | '\u{200B}' | '\u{FEFF}' => {}
+            '\r' => {}
+            '\t' => out.push_str("  "),
+            // Private-use and dingbat bullets that Symbol and Wingdings fonts produce.
+            '\u{F0B7}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}' | '\u{25CF}' | '\u{25AA}'
+            | '\u{25E6}' | '\u{2023}' | '\u{2043}' | '\u{27A2}' | '\u{25BA}' => out.push('•'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Lines that are only a page number: `2`, `- 2 -`, `-2-`, `Page 2`, `Page 2 of 3`, `2/3`.
+fn is_page_number(line: &str) -> bool {
+    let stripped = line.trim_matches(|c: char| c == '-' || c == '–' || c == '—' || c.is_whitespace());
+    if stripped.is_empty() {
+        return false;
+    }
+    let lower = stripped.to_lowercase();
+    let rest = lower.strip_prefix("page").map(str::trim).unwrap_or(&lower);
+    let parts: Vec<&str> = rest
+        .split(|c: char| c == '/' || c.is_whitespace())
+        .filter(|p| !p.is_empty() && *p != "of")
+        .collect();
+    !parts.is_empty()
+        && parts.len() <= 2
+        && parts
+            .iter()
+            .all(|p| p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// `SKILLS Python, SQL` → (`SKILLS`, `Python, SQL`): a known section heading at the start of a
+/// line, followed by text that starts a new sentence.
+fn split_run_in_heading(line: &str) -> Option<(String, String)> {
+    let (heading, rest) = heading_prefix(line)?;
+    let rest = rest.trim_start_matches([':', ' ']).trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let starts_well = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '•' || c == '-');
+    starts_well.then(|| (heading.to_string(), rest.to_string()))
+}
+
+/// Joins words split across lines by a hyphen: `classi-` + `fication` → `classification`.
+/// A hyphen after a capital or digit (`GPU-` + `accelerated`) or inside an already hyphenated
+/// word (`end-to-` + `end`) is a real hyphen and stays.
+fn dehyphenate(lines: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut carry: Option<String> = None;
+    for line in lines {
+        let mut line = line;
+        if let Some(prefix) = carry.take() {
+            let trimmed = line.trim_start();
+            line = format!("{prefix}{trimmed}");
+        }
+        let split = {
+            let trimmed = line.trim_end();
+            trimmed.strip_suffix('-').and_then(|head| {
+                let word_start = head
+                    .rfind(|c: char| c.is_whitespace())
+                    .map(|i| i + 1)
+                    .unwrap_or(0);
+                let word = &head[word_start..];
+                let before = word.chars().last()?;
+                let real_hyphen = word.contains('-')
+                    || !before.is_lowercase()
+                    || word.chars().count() < 2;
+                Some((head.to_string(), real_hyphen))
+            })
+        };
+        match split {
+            Some((head, real_hyphen)) => {
+                // Decided with the next line: only a lower-case continuation joins.
+                carry = Some(if real_hyphen {
+                    format!("{head}-")
+                } else {
+                    format!("{head}\u{0}")
+                });
+            }
+            None => out.push(line),
+        }
+    }
+    if let Some(rest) = carry {
+        out.push(rest.replace('\u{0}', "-"));
+    }
+    // Resolve the markers: a split word joins when the next part starts lower-case.
+    out.into_iter()
+        .map(|line| {
+            let mut fixed = String::with_capacity(line.len());
+            let mut chars = line.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '\u{0}' {
+                    if !chars.peek().is_some_and(|n| n.is_lowercase()) {
+                        fixed.push('-');
+                    }
+                } else {
+                    fixed.push(c);
+                }
+            }
+            fixed
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_artifacts_are_undone() {
+        let text = "Built a classi-\nfication service; \u{FB01}ne-tuned the \u{FB02}ow\n\
+                    led the GPU-\naccelerated end-to-\nend path\n - 2 -\nPage 2 of 3\n\
+                    \u{201C}boring\u{201D} it\u{2019}s\nSKILLS Python, SQL\n\u{F0B7} Item";
+        let cleaned = clean(text, Format::Text);
+        assert!(cleaned.contains("classification service"), "{cleaned}");
+        assert!(cleaned.contains("fine-tuned the flow"), "{cleaned}");
+        assert!(cleaned.contains("GPU-accelerated"), "{cleaned}");
+        assert!(cleaned.contains("end-to-end path"), "{cleaned}");
+        assert!(!cleaned.contains("2 -") && !cleaned.contains("Page"), "{cleaned}");
+        assert!(cleaned.contains("\"boring\" it's"), "{cleaned}");
+        assert!(cleaned.contains("SKILLS\nPython, SQL"), "{cleaned}");
+        assert!(cleaned.contains("• Item"), "{cleaned}");
+    }
+
+    #[test]
+    fn page_numbers_are_recognized() {
+        for line in ["2", "-2-", " - 12 - ", "Page 3", "page 2 of 3", "2/3"] {
+            assert!(is_page_number(line.trim()), "{line}");
+        }
+        for line in ["2021", "Python 3", "3x faster", "Page", "2023–present"] {
+            assert!(!is_page_number(line), "{line}");
+        }
+    }
+}
