@@ -1,6 +1,6 @@
 //! Targeted deep-dive questions from a resume, in the manner of the seed's targeted section.
 //!
-//! For each entry, a facet (`content/resume/facets.toml`) is asked only when the entry's own
+//! For each entry, a facet (`crates/mlprep-resume/data/facets.toml`) is asked only when the entry's own
 //! text gives grounds for it: a cue word in a bullet, a technology of the required kind, or
 //! (for the few `always` facets) the entry having at least two bullets. Each question quotes
 //! the bullet it comes from, uses the entry's own name, technologies and numbers, and every
@@ -28,7 +28,7 @@ pub const MIN_QUESTIONS: usize = 8;
 
 /// The most questions from cue-grounded facets for one entry (claims, the choice of
 /// technology and the always-asked facets come on top).
-const MAX_FACET_QUESTIONS: usize = 9;
+const MAX_FACET_QUESTIONS: usize = 12;
 
 /// The facets asked about open-source, teaching and writing items.
 const COMMUNITY_FACETS: &[&str] = &["open-source", "documentation", "teaching", "writing", "impact"];
@@ -36,7 +36,7 @@ const COMMUNITY_FACETS: &[&str] = &["open-source", "documentation", "teaching", 
 /// The most bank questions linked to one entry.
 const MAX_LINKED: usize = 6;
 
-const FACETS: &str = include_str!("../../../content/resume/facets.toml");
+const FACETS: &str = include_str!("../data/facets.toml");
 
 /// One facet of the facet file.
 #[derive(Debug, Clone, Deserialize)]
@@ -183,12 +183,14 @@ fn clauses(text: &str) -> Vec<&str> {
     out.into_iter().filter(|c| !c.is_empty()).collect()
 }
 
-/// A quote of at most about 24 words: the bullet, or its clause with the most cues.
+/// The most words a quote in a question carries: enough to recognize the line, short enough
+/// that the question stays a question.
+const QUOTE_WORDS: usize = 14;
+
+/// A short quote: the bullet, or its clause with the most cues, cut to a window of
+/// [`QUOTE_WORDS`] words around the first cue.
 fn quote(bullet: &str, cues: &[String]) -> String {
     let trimmed = bullet.trim().trim_end_matches('.');
-    if trimmed.split_whitespace().count() <= 24 {
-        return trimmed.to_string();
-    }
     let parts = clauses(trimmed);
     let best = parts
         .iter()
@@ -196,11 +198,24 @@ fn quote(bullet: &str, cues: &[String]) -> String {
         .max_by(|a, b| cue_hits(a, cues).cmp(&cue_hits(b, cues)).then(b.len().cmp(&a.len())))
         .unwrap_or(trimmed);
     let words: Vec<&str> = best.split_whitespace().collect();
-    if words.len() <= 24 {
-        best.to_string()
-    } else {
-        format!("{} ...", words[..22].join(" "))
+    if words.len() <= QUOTE_WORDS {
+        return best.to_string();
     }
+    let first_cue = words
+        .iter()
+        .position(|w| cue_hits(w, cues) > 0)
+        .unwrap_or(0);
+    let start = first_cue.saturating_sub(4).min(words.len() - QUOTE_WORDS);
+    let end = start + QUOTE_WORDS;
+    let mut out = String::new();
+    if start > 0 {
+        out.push_str("... ");
+    }
+    out.push_str(&words[start..end].join(" "));
+    if end < words.len() {
+        out.push_str(" ...");
+    }
+    out
 }
 
 /// The stages of an `A → B → C` bullet.
@@ -220,6 +235,17 @@ fn pipeline(entry: &Entry) -> Option<String> {
             .collect();
         (stages.len() >= 3).then(|| stages.join(" → "))
     })
+}
+
+/// The words the entry uses for a technology (`bge-small` rather than the taxonomy's family
+/// name), falling back to the taxonomy name.
+fn surface(entry: &Entry, tech: &Tech) -> String {
+    taxonomy::builtin()
+        .find_with_text(&entry.full_text())
+        .into_iter()
+        .find(|(t, _)| t.name == tech.name)
+        .map(|(_, text)| text)
+        .unwrap_or_else(|| tech.name.clone())
 }
 
 /// The field of an entry, for the regulation facet.
@@ -252,10 +278,21 @@ impl Context<'_> {
             out = out.replace("{pipeline}", &pipeline(self.entry)?);
         }
         if out.contains("{tech}") {
-            out = out.replace("{tech}", &tech?.name);
+            out = out.replace("{tech}", &surface(self.entry, tech?));
         }
         if out.contains("{domain}") {
             out = out.replace("{domain}", domain(self.entry)?);
+        }
+        if out.contains("{model_word}") {
+            let word = if self.entry.full_text().contains("LLM") { "LLM" } else { "model" };
+            out = out.replace("{model_word}", word);
+        }
+        if out.contains("{domain_metrics}") {
+            let adjective = match domain(self.entry)? {
+                "medical screening" => "clinical",
+                _ => "business",
+            };
+            out = out.replace("{domain_metrics}", adjective);
         }
         if out.contains("{alt}") {
             out = out.replace("{alt}", tech?.alternatives.as_deref()?);
@@ -361,8 +398,9 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
         let cited = quote(&entry.bullets[bullet], &tech.aliases);
         let alternatives = tech.alternatives.as_deref().unwrap_or_default();
         let prompt = format!(
-            "Why {} in {} over {alternatives} — what did it buy you in performance versus complexity, and what compromises did you accept?",
-            tech.name, context.name
+            "Why {} for {} over {alternatives} — performance versus complexity?",
+            surface(entry, tech),
+            context.name
         );
         let id = if n == 0 { "choice".to_string() } else { format!("choice-{}", n + 1) };
         out.push(make(entry, facet_choice(), &id, prompt, cited, techs));

@@ -1,4 +1,4 @@
-//! The curated technology taxonomy (`content/resume/taxonomy.toml`): what a resume may name,
+//! The curated technology taxonomy (`crates/mlprep-resume/data/taxonomy.toml`): what a resume may name,
 //! how to recognize it, what kind of thing it is, which bank tags it makes likely, and what an
 //! interviewer compares it with.
 
@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 /// The taxonomy file shipped with mlprep.
-const BUILTIN: &str = include_str!("../../../content/resume/taxonomy.toml");
+const BUILTIN: &str = include_str!("../data/taxonomy.toml");
 
 /// One technology.
 #[derive(Debug, Clone, Deserialize)]
@@ -56,9 +56,7 @@ impl Taxonomy {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut aliases = Vec::new();
         for (index, tech) in file.tech.iter().enumerate() {
-            let mut names = tech.aliases.clone();
-            names.push(tech.name.clone());
-            for alias in names {
+            for alias in tech.aliases.clone() {
                 let case_sensitive = alias.chars().count() <= 3;
                 let key = if case_sensitive {
                     alias.clone()
@@ -85,6 +83,11 @@ impl Taxonomy {
     /// The technologies named in `text`, in order of first mention. Aliases match as whole
     /// words; where two overlap, the longer wins (`Triton Inference Server` over `Triton`).
     pub fn find(&self, text: &str) -> Vec<&Tech> {
+        self.find_with_text(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    /// Like [`Taxonomy::find`], with the words that named each technology first, as written.
+    pub fn find_with_text<'s>(&'s self, text: &str) -> Vec<(&'s Tech, String)> {
         let lower = text.to_ascii_lowercase();
         let mut taken: Vec<(usize, usize, usize)> = Vec::new();
         for (alias, index, case_sensitive) in &self.aliases {
@@ -101,11 +104,11 @@ impl Taxonomy {
             }
         }
         taken.sort_by_key(|t| t.0);
-        let mut out: Vec<&Tech> = Vec::new();
-        for (_, _, index) in taken {
+        let mut out: Vec<(&Tech, String)> = Vec::new();
+        for (start, end, index) in taken {
             let tech = &self.techs[index];
-            if !out.iter().any(|t| std::ptr::eq(*t, tech)) {
-                out.push(tech);
+            if !out.iter().any(|(t, _)| std::ptr::eq(*t, tech)) {
+                out.push((tech, text[start..end].to_string()));
             }
         }
         out

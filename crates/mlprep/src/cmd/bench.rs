@@ -35,6 +35,9 @@ enum BenchCommand {
     Grading(GradingArgs),
     /// Time grading one answer with a warm model (median and p95 over repeated runs).
     Speed(SpeedArgs),
+    /// How many of the seed's targeted questions the questions generated from a resume cover
+    /// (cosine of sentence embeddings), against the bank's generic questions as a baseline.
+    Resume(super::bench_resume::ResumeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -189,6 +192,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
     let args = match args.command {
         BenchCommand::Grading(args) => args,
         BenchCommand::Speed(args) => return speed(global, args),
+        BenchCommand::Resume(args) => return super::bench_resume::run(global, args),
     };
     let text = std::fs::read_to_string(&args.data)
         .with_context(|| format!("cannot read {}", args.data.display()))?;

@@ -2,6 +2,7 @@
 
 pub mod bank;
 pub mod bench;
+pub mod bench_resume;
 pub mod categories;
 pub mod export;
 pub mod grade;
