@@ -44,7 +44,8 @@ pub struct Claim {
 }
 
 const NUM: &str = r"\d[\d,]*(?:\.\d+)?";
-const TIME_UNIT: &str = r"(?:ms|µs|us|s|sec|secs|seconds|second|minutes|minute|mins|min|hours|hour|hrs|h|days|weeks)";
+const TIME_UNIT: &str =
+    r"(?:ms|µs|us|s|sec|secs|seconds|second|minutes|minute|mins|min|hours|hour|hrs|h|days|weeks)";
 const METRIC: &str = r"(?:mAP(?:@[\d.:]+)?|ROC-AUC|AUC|PR-AUC|macro-F1|micro-F1|F1|NDCG@\d+|NDCG|MRR@\d+|MRR|Recall@\d+|Precision@\d+|kappa|accuracy|precision|recall|sensitivity|specificity|BLEU|ROUGE-?\w*|MAPE|RMSE|MAE|IoU|Dice|C-index|Qini(?: coefficient)?|AUUC|WER|CER|perplexity|top-1|top-5|PSNR|SSIM|FID)";
 
 /// Patterns in priority order: earlier ones win where matches overlap.
@@ -68,13 +69,22 @@ static PATTERNS: LazyLock<Vec<(Regex, Option<ClaimKind>)>> = LazyLock::new(|| {
         ),
         // `p99 40 ms`, `a p95 of 120 ms`, `4.2 s`.
         (
-            format!(r"(?i)(?:(?:p\d{{2}}(?:\.\d+)?|median|mean|average)\s+(?:latency\s+)?(?:of\s+)?)?{NUM}\s?{TIME_UNIT}\b"),
+            format!(
+                r"(?i)(?:(?:p\d{{2}}(?:\.\d+)?|median|mean|average)\s+(?:latency\s+)?(?:of\s+)?)?{NUM}\s?{TIME_UNIT}\b"
+            ),
             Some(ClaimKind::Time),
         ),
         (format!(r"[+\-−]?{NUM}\s?%"), Some(ClaimKind::Rate)),
-        (format!(r"(?i){NUM}\s?[x×](?:\s+(?:speedup|faster|more|fewer|less|smaller|cheaper))?\b"), Some(ClaimKind::Speedup)),
         (
-            format!(r"{NUM}\s?[kKMB]?\+?\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?:users|images|stars|reads|views|downloads|customers|requests(?:/s)?|queries|documents|transactions|SKUs|warehouses|stores|analysts|contributors|students|samples|records|rows|labels|models|GPUs|nodes|languages|intents|pairs|clients|accounts|events|tickets|papers|citations|sites|hospitals|patients|countries|teams|engineers|videos|hours of audio|tokens|parameters)\b"),
+            format!(
+                r"(?i){NUM}\s?[x×](?:\s+(?:speedup|faster|more|fewer|less|smaller|cheaper))?\b"
+            ),
+            Some(ClaimKind::Speedup),
+        ),
+        (
+            format!(
+                r"{NUM}\s?[kKMB]?\+?\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?:users|images|stars|reads|views|downloads|customers|requests(?:/s)?|queries|documents|transactions|SKUs|warehouses|stores|analysts|contributors|students|samples|records|rows|labels|models|GPUs|nodes|languages|intents|pairs|clients|accounts|events|tickets|papers|citations|sites|hospitals|patients|countries|teams|engineers|videos|hours of audio|tokens|parameters)\b"
+            ),
             Some(ClaimKind::Scale),
         ),
     ];
@@ -140,7 +150,9 @@ pub fn extract(bullet: &str, index: usize) -> Vec<Claim> {
 
 fn is_year(text: &str) -> bool {
     let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    text.trim().len() == 4 && digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"))
+    text.trim().len() == 4
+        && digits.len() == 4
+        && (digits.starts_with("19") || digits.starts_with("20"))
 }
 
 fn range_kind(value: &str) -> ClaimKind {
@@ -177,7 +189,10 @@ fn clauses(text: &str) -> Vec<(usize, usize)> {
         }
         let mut cut = None;
         if depth <= 0 {
-            for sep in ["; ", ": ", " → ", " -> ", " — ", " while ", " and ", ", so ", " so ", ", but ", ", "] {
+            for sep in [
+                "; ", ": ", " → ", " -> ", " — ", " while ", " and ", ", so ", " so ", ", but ",
+                ", ",
+            ] {
                 if rest.starts_with(sep) {
                     // `, ` splits only lists of clauses, not `6,000` (no space) or short lists.
                     cut = Some(sep.len());
@@ -211,8 +226,14 @@ fn window(clause: &str, start: usize, end: usize) -> String {
     if words.len() <= 14 {
         return clause.to_string();
     }
-    let first = words.iter().position(|(o, w)| o + w.len() > start).unwrap_or(0);
-    let last = words.iter().rposition(|(o, _)| *o < end).unwrap_or(words.len() - 1);
+    let first = words
+        .iter()
+        .position(|(o, w)| o + w.len() > start)
+        .unwrap_or(0);
+    let last = words
+        .iter()
+        .rposition(|(o, _)| *o < end)
+        .unwrap_or(words.len() - 1);
     let from = first.saturating_sub(6);
     let to = (last + 5).min(words.len() - 1);
     let (s, _) = words[from];
@@ -256,14 +277,25 @@ mod tests {
         assert_eq!(claims[0].bullet, 3);
 
         assert_eq!(
-            values("Fine-tuned YOLOv8 to localize tampered regions in scanned IDs; mAP@0.5 of 0.87 on held-out vendors."),
+            values(
+                "Fine-tuned YOLOv8 to localize tampered regions in scanned IDs; mAP@0.5 of 0.87 on held-out vendors."
+            ),
             [("mAP@0.5 of 0.87".to_string(), ClaimKind::Metric)]
         );
-        let v = values("Recovered $3.1M in the first year while keeping the false-alert rate under 2%; monitored drift weekly.");
-        assert_eq!(v, [("$3.1M".to_string(), ClaimKind::Money), ("2%".to_string(), ClaimKind::Rate)]);
+        let v = values(
+            "Recovered $3.1M in the first year while keeping the false-alert rate under 2%; monitored drift weekly.",
+        );
+        assert_eq!(
+            v,
+            [
+                ("$3.1M".to_string(), ClaimKind::Money),
+                ("2%".to_string(), ClaimKind::Rate)
+            ]
+        );
         let v = values("Reduced end-to-end latency from 4.2 s to 1.3 s with streaming decoding");
         assert_eq!(v, [("from 4.2 s to 1.3 s".to_string(), ClaimKind::Latency)]);
-        let v = values("Maintainer of a library (1.2k GitHub stars); wrote a blog series (40k reads).");
+        let v =
+            values("Maintainer of a library (1.2k GitHub stars); wrote a blog series (40k reads).");
         assert_eq!(v.len(), 2, "{v:?}");
         let v = values("1.8x speedup over the PyTorch baseline");
         assert_eq!(v, [("1.8x speedup".to_string(), ClaimKind::Speedup)]);

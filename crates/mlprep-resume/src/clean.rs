@@ -36,12 +36,12 @@ pub fn clean(text: &str, format: Format) -> String {
                 continue;
             }
         }
-        if format != Format::Markdown {
-            if let Some((heading, rest)) = split_run_in_heading(trimmed) {
-                lines.push(heading);
-                lines.push(rest);
-                continue;
-            }
+        if format != Format::Markdown
+            && let Some((heading, rest)) = split_run_in_heading(trimmed)
+        {
+            lines.push(heading);
+            lines.push(rest);
+            continue;
         }
         lines.push(line);
     }
@@ -81,7 +81,8 @@ fn characters(text: &str) -> String {
 
 /// Lines that are only a page number: `2`, `- 2 -`, `-2-`, `Page 2`, `Page 2 of 3`, `2/3`.
 fn is_page_number(line: &str) -> bool {
-    let stripped = line.trim_matches(|c: char| c == '-' || c == '–' || c == '—' || c.is_whitespace());
+    let stripped =
+        line.trim_matches(|c: char| c == '-' || c == '–' || c == '—' || c.is_whitespace());
     if stripped.is_empty() {
         return false;
     }
@@ -134,9 +135,8 @@ fn dehyphenate(lines: Vec<String>) -> Vec<String> {
                     .unwrap_or(0);
                 let word = &head[word_start..];
                 let before = word.chars().last()?;
-                let real_hyphen = word.contains('-')
-                    || !before.is_lowercase()
-                    || word.chars().count() < 2;
+                let real_hyphen =
+                    word.contains('-') || !before.is_lowercase() || word.chars().count() < 2;
                 Some((head.to_string(), real_hyphen))
             })
         };
@@ -188,7 +188,10 @@ mod tests {
         assert!(cleaned.contains("fine-tuned the flow"), "{cleaned}");
         assert!(cleaned.contains("GPU-accelerated"), "{cleaned}");
         assert!(cleaned.contains("end-to-end path"), "{cleaned}");
-        assert!(!cleaned.contains("2 -") && !cleaned.contains("Page"), "{cleaned}");
+        assert!(
+            !cleaned.contains("2 -") && !cleaned.contains("Page"),
+            "{cleaned}"
+        );
         assert!(cleaned.contains("\"boring\" it's"), "{cleaned}");
         assert!(cleaned.contains("SKILLS\nPython, SQL"), "{cleaned}");
         assert!(cleaned.contains("• Item"), "{cleaned}");

@@ -214,8 +214,8 @@ impl Entry {
             return project.clone();
         }
         match (&self.role, &self.organization) {
-            (Some(role), Some(org)) => format!("your {role} role at {org}"),
-            (Some(role), None) => format!("your {role} role"),
+            (_, Some(org)) => format!("your work at {org}"),
+            (Some(role), None) => format!("your work as {role}"),
             _ => self.heading.clone(),
         }
     }

@@ -214,14 +214,39 @@ fn blocks(text: &str, format: Format) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut blank = true;
     let mut last_len = 0usize;
+    // A bullet glyph alone on its line (as some PDF producers lay bullets out): the next line
+    // is the bullet's text.
+    let mut pending_bullet = false;
     for line in text.lines() {
         let t = line.trim();
         if t.is_empty() {
             blank = true;
             continue;
         }
-        let continues = !blank && !starts_new_block(t, format);
+        if matches!(t, "-" | "•" | "*" | "·" | "–" | "▪" | "◦") {
+            pending_bullet = true;
+            continue;
+        }
+        if pending_bullet {
+            pending_bullet = false;
+            out.push(Block::Bullet(strip_markup(t)));
+            last_len = t.chars().count();
+            blank = false;
+            continue;
+        }
+        // Each DOCX paragraph is one line: nothing there is a wrapped continuation.
+        let continues = format != Format::Docx && !blank && !starts_new_block(t, format);
+        // Dates on their own line right under an entry heading belong to it.
+        let only_dates = DATE_RANGE
+            .find(t)
+            .is_some_and(|m| m.as_str().len() + 4 >= t.len());
         match out.last_mut() {
+            Some(Block::Text { text, .. }) if only_dates && !DATE_RANGE.is_match(text) => {
+                text.push_str(" | ");
+                text.push_str(t);
+                blank = false;
+                continue;
+            }
             Some(Block::Bullet(text))
                 if continues
                     && (last_len >= 45
@@ -247,11 +272,11 @@ fn blocks(text: &str, format: Format) -> Vec<Block> {
         }
         blank = false;
         last_len = t.chars().count();
-        if format == Format::Markdown || format == Format::Docx {
-            if let Some((level, heading)) = md_heading(t) {
-                out.push(Block::Heading(level, heading));
-                continue;
-            }
+        if (format == Format::Markdown || format == Format::Docx)
+            && let Some((level, heading)) = md_heading(t)
+        {
+            out.push(Block::Heading(level, heading));
+            continue;
         }
         if let Some(rest) = bullet_text(t) {
             out.push(Block::Bullet(rest.to_string()));
@@ -308,7 +333,8 @@ fn parse_heading(heading: &str, kind: EntryKind) -> Entry {
     let mut rest = heading.clone();
     if let Some(m) = DATES.find_iter(&heading).last() {
         // A range, or a year at the end of the heading: the entry's dates.
-        let tail = heading[m.end()..].trim_matches(|c: char| c == ')' || c == ']' || c.is_whitespace());
+        let tail =
+            heading[m.end()..].trim_matches(|c: char| c == ')' || c == ']' || c.is_whitespace());
         if DATE_RANGE.is_match(m.as_str()) || tail.is_empty() {
             dates = Some(m.as_str().trim().to_string());
             rest = format!("{}{}", &heading[..m.start()], &heading[m.end()..]);
@@ -340,8 +366,16 @@ fn parse_heading(heading: &str, kind: EntryKind) -> Entry {
             entry.organization = parts.get(1).cloned();
         }
         EntryKind::Project | EntryKind::Item => {
-            let (name, description) = match rest.split_once(" — ").or_else(|| rest.split_once(" – ")).or_else(|| rest.split_once(" - ")).or_else(|| rest.split_once(": ")) {
-                Some((name, description)) => (name.trim().to_string(), Some(description.trim().to_string())),
+            let (name, description) = match rest
+                .split_once(" — ")
+                .or_else(|| rest.split_once(" – "))
+                .or_else(|| rest.split_once(" - "))
+                .or_else(|| rest.split_once(": "))
+            {
+                Some((name, description)) => (
+                    name.trim().to_string(),
+                    Some(description.trim().to_string()),
+                ),
                 None => (rest.clone(), None),
             };
             entry.project = Some(name).filter(|n| !n.is_empty());
@@ -361,7 +395,12 @@ fn split_parts(text: &str) -> Vec<String> {
     }
     parts
         .into_iter()
-        .map(|p| p.trim().trim_matches(|c: char| c == '(' || c == ')').trim().to_string())
+        .map(|p| {
+            p.trim()
+                .trim_matches(|c: char| c == '(' || c == ')')
+                .trim()
+                .to_string()
+        })
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -377,7 +416,11 @@ fn slug(text: &str) -> String {
     }
     let trimmed: String = out.trim_end_matches('-').chars().take(40).collect();
     let trimmed = trimmed.trim_end_matches('-').to_string();
-    if trimmed.is_empty() { "entry".to_string() } else { trimmed }
+    if trimmed.is_empty() {
+        "entry".to_string()
+    } else {
+        trimmed
+    }
 }
 
 /// Parses cleaned resume text.
@@ -461,7 +504,10 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
             }
             Block::Bullet(text) => {
                 if builder.entry().is_none() {
-                    let heading = builder.section().map(|s| s.heading.clone()).unwrap_or_default();
+                    let heading = builder
+                        .section()
+                        .map(|s| s.heading.clone())
+                        .unwrap_or_default();
                     builder.new_entry(&heading);
                 }
                 if let Some(entry) = builder.entry() {
@@ -469,23 +515,25 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
                 }
             }
             Block::Text { text, bold } => {
-                let current_is_open = builder
-                    .entry()
-                    .is_some_and(|e| e.bullets.is_empty());
+                let current_is_open = builder.entry().is_some_and(|e| e.bullets.is_empty());
                 let has_dates = DATE_RANGE.is_match(text);
                 if heading_like(text, *bold) {
                     // A short line right under a heading (before any bullet) names the project
                     // of that role: `Fraud detection & Graph-RAG`.
                     let subtitle = current_is_open
                         && !has_dates
-                        && builder.entry().is_some_and(|e| {
-                            e.kind == EntryKind::Role && e.project.is_none()
-                        });
+                        && builder
+                            .entry()
+                            .is_some_and(|e| e.kind == EntryKind::Role && e.project.is_none());
                     if subtitle {
                         if let Some(entry) = builder.entry() {
                             entry.project = Some(text.clone());
                         }
-                    } else if current_is_open && !has_dates && !next_is_bullet && builder.entry().is_some() {
+                    } else if current_is_open
+                        && !has_dates
+                        && !next_is_bullet
+                        && builder.entry().is_some()
+                    {
                         if let Some(entry) = builder.entry() {
                             entry.bullets.push(text.clone());
                         }
@@ -503,7 +551,11 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
                         .or_else(|| text.split_once(" – "))
                         .or_else(|| text.split_once(": "))
                         .unwrap_or((text.as_str(), ""));
-                    let head = if head.split_whitespace().count() <= 8 { head } else { text.as_str() };
+                    let head = if head.split_whitespace().count() <= 8 {
+                        head
+                    } else {
+                        text.as_str()
+                    };
                     builder.new_entry(head);
                     if let Some(entry) = builder.entry() {
                         entry.heading = text.clone();
@@ -576,9 +628,18 @@ mod tests {
     #[test]
     fn section_headings_are_recognized() {
         assert_eq!(section_kind("## Experience"), Some(SectionKind::Experience));
-        assert_eq!(section_kind("WORK EXPERIENCE"), Some(SectionKind::Experience));
-        assert_eq!(section_kind("Selected Projects"), Some(SectionKind::Projects));
-        assert_eq!(section_kind("Open source, teaching & writing"), Some(SectionKind::Community));
+        assert_eq!(
+            section_kind("WORK EXPERIENCE"),
+            Some(SectionKind::Experience)
+        );
+        assert_eq!(
+            section_kind("Selected Projects"),
+            Some(SectionKind::Projects)
+        );
+        assert_eq!(
+            section_kind("Open source, teaching & writing"),
+            Some(SectionKind::Community)
+        );
         assert_eq!(section_kind("TECHNICAL SKILLS"), Some(SectionKind::Skills));
         assert_eq!(section_kind("Built a feature service in 2021."), None);
         assert_eq!(section_kind("GPU kernels"), None);
@@ -586,11 +647,17 @@ mod tests {
 
     #[test]
     fn entry_headings_split_into_parts() {
-        let e = parse_heading("Senior ML Engineer — Northwind Payments (2023–present)", EntryKind::Role);
+        let e = parse_heading(
+            "Senior ML Engineer — Northwind Payments (2023–present)",
+            EntryKind::Role,
+        );
         assert_eq!(e.role.as_deref(), Some("Senior ML Engineer"));
         assert_eq!(e.organization.as_deref(), Some("Northwind Payments"));
         assert_eq!(e.dates.as_deref(), Some("2023–present"));
-        let e = parse_heading("Senior Data Scientist, Acme Streaming — Berlin | Mar 2021 – Present", EntryKind::Role);
+        let e = parse_heading(
+            "Senior Data Scientist, Acme Streaming — Berlin | Mar 2021 – Present",
+            EntryKind::Role,
+        );
         assert_eq!(e.role.as_deref(), Some("Senior Data Scientist"));
         assert_eq!(e.organization.as_deref(), Some("Acme Streaming"));
         assert_eq!(e.dates.as_deref(), Some("Mar 2021 – Present"));
@@ -601,8 +668,14 @@ mod tests {
 
     #[test]
     fn heading_prefixes_are_split_only_when_capitalized() {
-        assert_eq!(heading_prefix("SKILLS Python, SQL"), Some(("SKILLS", " Python, SQL")));
-        assert_eq!(heading_prefix("Summary ML engineer with"), Some(("Summary", " ML engineer with")));
+        assert_eq!(
+            heading_prefix("SKILLS Python, SQL"),
+            Some(("SKILLS", " Python, SQL"))
+        );
+        assert_eq!(
+            heading_prefix("Summary ML engineer with"),
+            Some(("Summary", " ML engineer with"))
+        );
         assert_eq!(heading_prefix("skills in Python"), None);
         assert_eq!(heading_prefix("Built things"), None);
     }

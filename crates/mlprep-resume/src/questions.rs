@@ -31,7 +31,13 @@ pub const MIN_QUESTIONS: usize = 8;
 const MAX_FACET_QUESTIONS: usize = 12;
 
 /// The facets asked about open-source, teaching and writing items.
-const COMMUNITY_FACETS: &[&str] = &["open-source", "documentation", "teaching", "writing", "impact"];
+const COMMUNITY_FACETS: &[&str] = &[
+    "open-source",
+    "documentation",
+    "teaching",
+    "writing",
+    "impact",
+];
 
 /// The most bank questions linked to one entry.
 const MAX_LINKED: usize = 6;
@@ -195,7 +201,11 @@ fn quote(bullet: &str, cues: &[String]) -> String {
     let best = parts
         .iter()
         .copied()
-        .max_by(|a, b| cue_hits(a, cues).cmp(&cue_hits(b, cues)).then(b.len().cmp(&a.len())))
+        .max_by(|a, b| {
+            cue_hits(a, cues)
+                .cmp(&cue_hits(b, cues))
+                .then(b.len().cmp(&a.len()))
+        })
         .unwrap_or(trimmed);
     let words: Vec<&str> = best.split_whitespace().collect();
     if words.len() <= QUOTE_WORDS {
@@ -221,12 +231,23 @@ fn quote(bullet: &str, cues: &[String]) -> String {
 /// The stages of an `A → B → C` bullet.
 fn pipeline(entry: &Entry) -> Option<String> {
     entry.bullets.iter().find_map(|b| {
-        let arrow = if b.contains('→') { "→" } else if b.contains("->") { "->" } else { return None };
+        let arrow = if b.contains('→') {
+            "→"
+        } else if b.contains("->") {
+            "->"
+        } else {
+            return None;
+        };
         let after_colon = b.split_once(": ").map(|(_, r)| r).unwrap_or(b);
         let stages: Vec<String> = after_colon
             .split(arrow)
             .map(|s| {
-                let s = s.split([',', ';']).next().unwrap_or(s).trim().trim_end_matches('.');
+                let s = s
+                    .split([',', ';'])
+                    .next()
+                    .unwrap_or(s)
+                    .trim()
+                    .trim_end_matches('.');
                 // Keep short stage names; drop parentheticals.
                 let s = s.split(" (").next().unwrap_or(s).trim();
                 s.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
@@ -252,9 +273,28 @@ fn surface(entry: &Entry, tech: &Tech) -> String {
 fn domain(entry: &Entry) -> Option<&'static str> {
     let text = entry.full_text().to_lowercase();
     let any = |words: &[&str]| words.iter().any(|w| text.contains(w));
-    if any(&["clinic", "medical", "patient", "diagnos", "screening", "retinopathy", "health", "hospital"]) {
+    if any(&[
+        "clinic",
+        "medical",
+        "patient",
+        "diagnos",
+        "screening",
+        "retinopathy",
+        "health",
+        "hospital",
+    ]) {
         Some("medical screening")
-    } else if any(&["fraud", "payment", "credit", "lending", "loan", "bank", "insurance", "kyc", "aml"]) {
+    } else if any(&[
+        "fraud",
+        "payment",
+        "credit",
+        "lending",
+        "loan",
+        "bank",
+        "insurance",
+        "kyc",
+        "aml",
+    ]) {
         Some("financial")
     } else {
         None
@@ -284,7 +324,11 @@ impl Context<'_> {
             out = out.replace("{domain}", domain(self.entry)?);
         }
         if out.contains("{model_word}") {
-            let word = if self.entry.full_text().contains("LLM") { "LLM" } else { "model" };
+            let word = if self.entry.full_text().contains("LLM") {
+                "LLM"
+            } else {
+                "model"
+            };
             out = out.replace("{model_word}", word);
         }
         if out.contains("{domain_metrics}") {
@@ -322,12 +366,18 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
             continue;
         }
         if !facet.requires.is_empty()
-            && !context.techs.iter().any(|t| facet.requires.contains(&t.kind))
+            && !context
+                .techs
+                .iter()
+                .any(|t| facet.requires.contains(&t.kind))
         {
             continue;
         }
         if !facet.requires_tech.is_empty()
-            && !context.techs.iter().any(|t| facet.requires_tech.contains(&t.name))
+            && !context
+                .techs
+                .iter()
+                .any(|t| facet.requires_tech.contains(&t.name))
         {
             continue;
         }
@@ -374,7 +424,10 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
         .filter(|t| {
             t.alternatives.is_some()
                 && section != SectionKind::Community
-                && matches!(t.kind.as_str(), "model" | "technique" | "data-store" | "infra" | "framework")
+                && matches!(
+                    t.kind.as_str(),
+                    "model" | "technique" | "data-store" | "infra" | "framework"
+                )
         })
         .collect();
     let rank = |t: &Tech| match t.kind.as_str() {
@@ -393,7 +446,12 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
         let bullet = entry
             .bullets
             .iter()
-            .position(|b| !taxonomy::builtin().find(b).into_iter().all(|t| t.name != tech.name))
+            .position(|b| {
+                !taxonomy::builtin()
+                    .find(b)
+                    .into_iter()
+                    .all(|t| t.name != tech.name)
+            })
             .unwrap_or(0);
         let cited = quote(&entry.bullets[bullet], &tech.aliases);
         let alternatives = tech.alternatives.as_deref().unwrap_or_default();
@@ -402,7 +460,11 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
             surface(entry, tech),
             context.name
         );
-        let id = if n == 0 { "choice".to_string() } else { format!("choice-{}", n + 1) };
+        let id = if n == 0 {
+            "choice".to_string()
+        } else {
+            format!("choice-{}", n + 1)
+        };
         out.push(make(entry, facet_choice(), &id, prompt, cited, techs));
     }
 
@@ -415,9 +477,11 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
                 "how did you measure this, and how did you separate the model's effect from everything else?"
             }
             ClaimKind::Rate => "how did you measure this, and against what baseline?",
-            ClaimKind::Metric => "how did you measure this — on what data, and against what baseline?",
+            ClaimKind::Metric => {
+                "how did you measure this — on what data, and against what baseline?"
+            }
             ClaimKind::Speedup => {
-                "how did you measure this (sizes, hardware, baseline), and where did the speed-up come from?"
+                "how did you measure this (inputs, setup, baseline), and where did the speed-up come from?"
             }
             ClaimKind::Scale => "how did you measure this, and what did it take to get there?",
         };
@@ -436,15 +500,30 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
     // The few questions any substantial entry deserves.
     if multi && section != SectionKind::Community {
         for facet in facets().iter().filter(|f| f.always) {
-            let Some(prompt) = facet.templates.iter().find_map(|t| context.fill(t, None, None)) else {
+            let Some(prompt) = facet
+                .templates
+                .iter()
+                .find_map(|t| context.fill(t, None, None))
+            else {
                 continue;
             };
-            out.push(make(entry, facet, &facet.id, prompt, entry.heading.clone(), techs));
+            out.push(make(
+                entry,
+                facet,
+                &facet.id,
+                prompt,
+                entry.heading.clone(),
+                techs,
+            ));
         }
     }
 
     // Probe bullets one by one, uncited ones first, until the entry has enough questions.
-    let target = if entry.bullets.len() >= 3 { MIN_QUESTIONS } else { 0 };
+    let target = if entry.bullets.len() >= 3 {
+        MIN_QUESTIONS
+    } else {
+        0
+    };
     let detail = facet("detail");
     let order = (0..entry.bullets.len())
         .filter(|i| !cited_bullets.contains(i))
@@ -454,8 +533,19 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
             break;
         }
         let cited = quote(&entry.bullets[i], &[]);
-        if let Some(prompt) = detail.templates.iter().find_map(|t| context.fill(t, Some(&cited), None)) {
-            out.push(make(entry, detail, &format!("detail-{}", i + 1), prompt, cited, techs));
+        if let Some(prompt) = detail
+            .templates
+            .iter()
+            .find_map(|t| context.fill(t, Some(&cited), None))
+        {
+            out.push(make(
+                entry,
+                detail,
+                &format!("detail-{}", i + 1),
+                prompt,
+                cited,
+                techs,
+            ));
         }
     }
     // A one-line entry still gets one question about what it says.
@@ -463,7 +553,11 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
         && let Some(bullet) = entry.bullets.first()
     {
         let cited = quote(bullet, &[]);
-        if let Some(prompt) = detail.templates.iter().find_map(|t| context.fill(t, Some(&cited), None)) {
+        if let Some(prompt) = detail
+            .templates
+            .iter()
+            .find_map(|t| context.fill(t, Some(&cited), None))
+        {
             out.push(make(entry, detail, "detail-1", prompt, cited, techs));
         }
     }
@@ -473,7 +567,8 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
 /// The rubric for "why this technology": the facet file has no `choice` entry because the
 /// question is built per technology.
 fn facet_choice() -> &'static Facet {
-    static CHOICE: LazyLock<Facet> = LazyLock::new(|| Facet {
+    static CHOICE: LazyLock<Facet> = LazyLock::new(|| {
+        Facet {
         id: "choice".into(),
         title: "Why this choice".into(),
         cues: Vec::new(),
@@ -490,6 +585,7 @@ fn facet_choice() -> &'static Facet {
         ],
         mistakes: vec!["Saying it is the state of the art without comparing on your own data.".into()],
         follow_ups: vec!["What result would have made you pick the alternative?".into()],
+    }
     });
     &CHOICE
 }

@@ -76,7 +76,8 @@ pub fn extract(name: &str, bytes: &[u8]) -> Result<Extracted, Error> {
     }
     let text = text(bytes)?;
     let lower = name.to_ascii_lowercase();
-    let markdown = lower.ends_with(".md") || lower.ends_with(".markdown") || looks_like_markdown(&text);
+    let markdown =
+        lower.ends_with(".md") || lower.ends_with(".markdown") || looks_like_markdown(&text);
     Ok(Extracted {
         format: if markdown {
             Format::Markdown
@@ -128,7 +129,10 @@ fn text(bytes: &[u8]) -> Result<String, Error> {
 }
 
 fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> Result<String, Error> {
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| decode([c[0], c[1]])).collect();
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| decode([c[0], c[1]]))
+        .collect();
     String::from_utf16(&units).map_err(|_| Error::Binary)
 }
 
@@ -308,7 +312,9 @@ fn docx_text(xml: &str) -> Result<String, Error> {
                 b"tab" => paragraph.push('\t'),
                 b"br" | b"cr" => paragraph.push('\n'),
                 b"pStyle" => {
-                    let style = attribute(&e, b"val").unwrap_or_default().to_ascii_lowercase();
+                    let style = attribute(&e, b"val")
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
                     if let Some(level) = style
                         .strip_prefix("heading")
                         .and_then(|n| n.trim().parse::<usize>().ok())
@@ -377,7 +383,8 @@ mod tests {
         let prose = "Built a transaction graph in Neo4j and trained a GraphSAGE model that flags \
                      mule-account rings; designed the alert path with Kafka ingestion and a \
                      feature service for real-time scoring.";
-        let broken = "B u i l t a t r a n s a c t i o n g r a p h i n N e o 4 j a n d t r a i n e d";
+        let broken =
+            "B u i l t a t r a n s a c t i o n g r a p h i n N e o 4 j a n d t r a i n e d";
         assert!(quality(prose) > 1.0);
         assert_eq!(quality(broken), 0.0);
         assert_eq!(quality("Page 1"), 0.0);
@@ -391,7 +398,10 @@ mod tests {
             <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/></w:numPr></w:pPr><w:r><w:t>Cut lat</w:t></w:r><w:r><w:t>ency by 40%</w:t></w:r></w:p>
             </w:body></w:document>"#;
         let text = docx_text(xml).unwrap();
-        assert_eq!(text.trim(), "# Experience\nML Engineer\t2021 & on\n- Cut latency by 40%");
+        assert_eq!(
+            text.trim(),
+            "# Experience\nML Engineer\t2021 & on\n- Cut latency by 40%"
+        );
     }
 
     #[test]

@@ -15,35 +15,213 @@ use crate::{Entry, Resume};
 
 /// Cue words per competency: an entry whose bullets contain them suits the question.
 const COMPETENCY_CUES: &[(&str, &[&str])] = &[
-    ("ownership", &["built", "designed", "led", "owned", "drove", "created", "launched", "shipped", "end-to-end", "maintain", "wrote"]),
-    ("conflict", &["with the", "team", "disagree", "negotiat", "stakeholder", "aligned", "agreeing", "policy"]),
-    ("failure", &["reduced", "fixed", "recovered", "missed", "incident", "drift", "false", "bug", "error", "lapse"]),
-    ("influence", &["led", "proposed", "convinced", "adopted", "introduced", "policy", "defined", "drove", "guidelines"]),
-    ("prioritization", &["prioriti", "chose", "trade", "deadline", "scope", "instead", "per "]),
-    ("mentoring", &["mentor", "taught", "workshop", "trained", "coached", "onboard", "students", "review", "teaching"]),
-    ("ambiguity", &["designed", "prototype", "new", "first", "explored", "from scratch", "synthetic", "3d-printed"]),
-    ("communication", &["workshop", "clinicians", "analysts", "stakeholders", "blog", "presented", "explained", "guidelines", "report", "product"]),
-    ("stakeholder", &["with the", "team", "analysts", "clinicians", "customers", "users", "product", "owners", "supply-chain"]),
-    ("learning", &["learned", "new", "first", "picked up", "migrated", "adopted", "ramp"]),
-    ("trade-offs", &["trade", "chose", "at fixed", "while keeping", "versus", "instead", "because", "quantized", "compromise"]),
-    ("ethics", &["privacy", "fairness", "bias", "consent", "encrypted", "never leaves", "costly", "missed referrals", "guardrail", "safety"]),
+    (
+        "ownership",
+        &[
+            "built",
+            "designed",
+            "led",
+            "owned",
+            "drove",
+            "created",
+            "launched",
+            "shipped",
+            "end-to-end",
+            "maintain",
+            "wrote",
+        ],
+    ),
+    (
+        "conflict",
+        &[
+            "with the",
+            "team",
+            "disagree",
+            "negotiat",
+            "stakeholder",
+            "aligned",
+            "agreeing",
+            "policy",
+        ],
+    ),
+    (
+        "failure",
+        &[
+            "reduced",
+            "fixed",
+            "recovered",
+            "missed",
+            "incident",
+            "drift",
+            "false",
+            "bug",
+            "error",
+            "lapse",
+        ],
+    ),
+    (
+        "influence",
+        &[
+            "led",
+            "proposed",
+            "convinced",
+            "adopted",
+            "introduced",
+            "policy",
+            "defined",
+            "drove",
+            "guidelines",
+        ],
+    ),
+    (
+        "prioritization",
+        &[
+            "prioriti", "chose", "trade", "deadline", "scope", "instead", "per ",
+        ],
+    ),
+    (
+        "mentoring",
+        &[
+            "mentor", "taught", "workshop", "trained", "coached", "onboard", "students", "review",
+            "teaching",
+        ],
+    ),
+    (
+        "ambiguity",
+        &[
+            "designed",
+            "prototype",
+            "new",
+            "first",
+            "explored",
+            "from scratch",
+            "synthetic",
+            "3d-printed",
+        ],
+    ),
+    (
+        "communication",
+        &[
+            "workshop",
+            "clinicians",
+            "analysts",
+            "stakeholders",
+            "blog",
+            "presented",
+            "explained",
+            "guidelines",
+            "report",
+            "product",
+        ],
+    ),
+    (
+        "stakeholder",
+        &[
+            "with the",
+            "team",
+            "analysts",
+            "clinicians",
+            "customers",
+            "users",
+            "product",
+            "owners",
+            "supply-chain",
+        ],
+    ),
+    (
+        "learning",
+        &[
+            "learned",
+            "new",
+            "first",
+            "picked up",
+            "migrated",
+            "adopted",
+            "ramp",
+        ],
+    ),
+    (
+        "trade-offs",
+        &[
+            "trade",
+            "chose",
+            "at fixed",
+            "while keeping",
+            "versus",
+            "instead",
+            "because",
+            "quantized",
+            "compromise",
+        ],
+    ),
+    (
+        "ethics",
+        &[
+            "privacy",
+            "fairness",
+            "bias",
+            "consent",
+            "encrypted",
+            "never leaves",
+            "costly",
+            "missed referrals",
+            "guardrail",
+            "safety",
+        ],
+    ),
 ];
 
 /// Placeholders per competency for what a resume never says.
 fn competency_gaps(competency: &str) -> (&'static str, &'static str) {
     match competency {
-        "conflict" => ("who disagreed, and about what?", "how you worked through the disagreement"),
-        "failure" => ("what went wrong, and what was at stake?", "what you changed after the failure"),
-        "influence" => ("whom did you need to convince, and what did they believe?", "how you won them over"),
-        "prioritization" => ("what competed for your time, and what was the deadline?", "what you chose not to do, and why"),
-        "mentoring" => ("who did you help, and what did they need?", "how you adapted to them"),
-        "ambiguity" => ("what was unclear or undefined at the start?", "how you reduced the uncertainty"),
-        "communication" => ("who was the audience, and what did they need to understand?", "how you explained it"),
-        "stakeholder" => ("who was the stakeholder, and what did they need?", "how you kept them involved"),
-        "learning" => ("what did you have to learn, and how fast?", "how you learned it"),
-        "trade-offs" => ("what were the options, and what was the constraint?", "the trade-off you chose and why"),
-        "ethics" => ("what was the risk to users or others?", "how you protected them"),
-        _ => ("what were you responsible for, and what was the deadline?", "the key decision you made yourself, and why"),
+        "conflict" => (
+            "who disagreed, and about what?",
+            "how you worked through the disagreement",
+        ),
+        "failure" => (
+            "what went wrong, and what was at stake?",
+            "what you changed after the failure",
+        ),
+        "influence" => (
+            "whom did you need to convince, and what did they believe?",
+            "how you won them over",
+        ),
+        "prioritization" => (
+            "what competed for your time, and what was the deadline?",
+            "what you chose not to do, and why",
+        ),
+        "mentoring" => (
+            "who did you help, and what did they need?",
+            "how you adapted to them",
+        ),
+        "ambiguity" => (
+            "what was unclear or undefined at the start?",
+            "how you reduced the uncertainty",
+        ),
+        "communication" => (
+            "who was the audience, and what did they need to understand?",
+            "how you explained it",
+        ),
+        "stakeholder" => (
+            "who was the stakeholder, and what did they need?",
+            "how you kept them involved",
+        ),
+        "learning" => (
+            "what did you have to learn, and how fast?",
+            "how you learned it",
+        ),
+        "trade-offs" => (
+            "what were the options, and what was the constraint?",
+            "the trade-off you chose and why",
+        ),
+        "ethics" => (
+            "what was the risk to users or others?",
+            "how you protected them",
+        ),
+        _ => (
+            "what were you responsible for, and what was the deadline?",
+            "the key decision you made yourself, and why",
+        ),
     }
 }
 
@@ -87,7 +265,9 @@ impl Draft {
         let mut out = Vec::new();
         let mut rest = text.as_str();
         while let Some(start) = rest.find("[fill in:") {
-            let Some(end) = rest[start..].find(']') else { break };
+            let Some(end) = rest[start..].find(']') else {
+                break;
+            };
             out.push(rest[start..start + end + 1].to_string());
             rest = &rest[start + end + 1..];
         }
@@ -131,15 +311,35 @@ fn first_person(bullet: &str) -> String {
     let first = trimmed.split_whitespace().next().unwrap_or("");
     let verb = first.ends_with("ed")
         || [
-            "Built", "Wrote", "Ran", "Led", "Chose", "Cut", "Made", "Took", "Brought", "Set",
-            "Drove", "Grew", "Won", "Shipped", "Taught", "Ran", "Owned", "Maintains", "Maintain",
+            "Built",
+            "Wrote",
+            "Ran",
+            "Led",
+            "Chose",
+            "Cut",
+            "Made",
+            "Took",
+            "Brought",
+            "Set",
+            "Drove",
+            "Grew",
+            "Won",
+            "Shipped",
+            "Taught",
+            "Ran",
+            "Owned",
+            "Maintains",
+            "Maintain",
         ]
         .contains(&first);
     let starts_upper = first.chars().next().is_some_and(char::is_uppercase);
     let acronym = first.chars().filter(|c| c.is_uppercase()).count() > 1;
     if verb && starts_upper && !acronym {
         let mut chars = trimmed.chars();
-        let head: String = chars.next().map(|c| c.to_lowercase().collect()).unwrap_or_default();
+        let head: String = chars
+            .next()
+            .map(|c| c.to_lowercase().collect())
+            .unwrap_or_default();
         format!("I {head}{}.", chars.as_str())
     } else {
         format!("I worked on this: {trimmed}.")
@@ -156,18 +356,40 @@ fn stated_goal(entry: &Entry) -> Option<String> {
             let before_word = bullet[..at].split_whitespace().last().unwrap_or("");
             let first_char = after.chars().next().unwrap_or(' ');
             let purpose = first_char.is_lowercase()
-                && !before_word.chars().any(|c| c.is_ascii_digit())
-                && !["from", "down", "up", "close", "due", "access", "prior", "compared"]
-                    .contains(&before_word.to_lowercase().as_str())
+                && before_word.chars().last().is_some_and(char::is_alphabetic)
+                && ![
+                    "from",
+                    "down",
+                    "up",
+                    "close",
+                    "due",
+                    "access",
+                    "prior",
+                    "compared",
+                    "likely",
+                    "unlikely",
+                    "able",
+                    "used",
+                    "going",
+                    "according",
+                    "related",
+                    "similar",
+                    "next",
+                    "back",
+                    "way",
+                    "time",
+                    "how",
+                ]
+                .contains(&before_word.to_lowercase().as_str())
                 && !after.starts_with("the ")
                 && !after.starts_with("a ");
             if purpose {
-                let clause = after
-                    .split([';', '.'])
-                    .next()
-                    .unwrap_or(after)
-                    .trim()
-                    .to_string();
+                let end = ["; ", ". ", " (", ", "]
+                    .iter()
+                    .filter_map(|sep| after.find(sep))
+                    .min()
+                    .unwrap_or(after.len());
+                let clause = after[..end].trim().trim_end_matches('.').to_string();
                 if clause.split_whitespace().count() >= 2 {
                     return Some(format!("to {clause}"));
                 }
@@ -186,8 +408,7 @@ pub fn draft(resume: &Resume, question: &Question) -> Option<Draft> {
         .entries()
         .filter(|(_, e)| !e.bullets.is_empty())
         .max_by(|(_, a), (_, b)| {
-            fit(a, &competency, &question.prompt)
-                .total_cmp(&fit(b, &competency, &question.prompt))
+            fit(a, &competency, &question.prompt).total_cmp(&fit(b, &competency, &question.prompt))
         })?;
     let (task_gap, action_gap) = competency_gaps(&competency);
 
@@ -223,7 +444,12 @@ pub fn draft(resume: &Resume, question: &Question) -> Option<Draft> {
         .map(|(_, b)| first_person(b))
         .collect();
     if actions.is_empty() {
-        actions = entry.bullets.iter().take(2).map(|b| first_person(b)).collect();
+        actions = entry
+            .bullets
+            .iter()
+            .take(2)
+            .map(|b| first_person(b))
+            .collect();
     }
     let action = format!("{} [fill in: {action_gap}]", actions.join(" "));
 
@@ -231,8 +457,16 @@ pub fn draft(resume: &Resume, question: &Question) -> Option<Draft> {
         "[fill in: the measurable result, a number you can defend] [fill in: what you learned]"
             .to_string()
     } else {
-        let claims: Vec<&str> = entry.claims.iter().take(3).map(|c| c.text.as_str()).collect();
-        format!("{}. [fill in: what you learned, or would do differently]", claims.join("; "))
+        let claims: Vec<&str> = entry
+            .claims
+            .iter()
+            .take(3)
+            .map(|c| c.text.as_str())
+            .collect();
+        format!(
+            "{}. [fill in: what you learned, or would do differently]",
+            claims.join("; ")
+        )
     };
 
     Some(Draft {
@@ -269,8 +503,10 @@ pub fn unsupported(draft_text: &str, resume_text: &str) -> Vec<String> {
             .filter(|w| !w.is_empty())
             .collect()
     };
-    let known: std::collections::HashSet<String> =
-        words(resume_text).into_iter().chain(words(TEMPLATE_WORDS)).collect();
+    let known: std::collections::HashSet<String> = words(resume_text)
+        .into_iter()
+        .chain(words(TEMPLATE_WORDS))
+        .collect();
     let mut out: Vec<String> = words(&text)
         .into_iter()
         .filter(|w| !known.contains(w))
@@ -286,15 +522,30 @@ mod tests {
     #[test]
     fn unsupported_words_are_found_outside_placeholders() {
         let resume = "Built a fraud model at Acme; recall 0.9.";
-        assert!(unsupported("As I built a fraud model at Acme. [fill in: the deadline 2024]", resume).is_empty());
-        assert_eq!(unsupported("I built a fraud model at Globex with recall 0.95.", resume), ["globex", "with", "0.95"]);
+        assert!(
+            unsupported(
+                "As I built a fraud model at Acme. [fill in: the deadline 2024]",
+                resume
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            unsupported("I built a fraud model at Globex with recall 0.95.", resume),
+            ["globex", "with", "0.95"]
+        );
     }
 
     #[test]
     fn bullets_become_first_person() {
         assert_eq!(first_person("Built a graph."), "I built a graph.");
         assert_eq!(first_person("Fine-tuned YOLOv8"), "I fine-tuned YOLOv8.");
-        assert_eq!(first_person("Maintainer of a library"), "I worked on this: Maintainer of a library.");
-        assert_eq!(first_person("CUPED variance reduction"), "I worked on this: CUPED variance reduction.");
+        assert_eq!(
+            first_person("Maintainer of a library"),
+            "I worked on this: Maintainer of a library."
+        );
+        assert_eq!(
+            first_person("CUPED variance reduction"),
+            "I worked on this: CUPED variance reduction."
+        );
     }
 }

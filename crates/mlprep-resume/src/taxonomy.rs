@@ -83,7 +83,10 @@ impl Taxonomy {
     /// The technologies named in `text`, in order of first mention. Aliases match as whole
     /// words; where two overlap, the longer wins (`Triton Inference Server` over `Triton`).
     pub fn find(&self, text: &str) -> Vec<&Tech> {
-        self.find_with_text(text).into_iter().map(|(t, _)| t).collect()
+        self.find_with_text(text)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
     }
 
     /// Like [`Taxonomy::find`], with the words that named each technology first, as written.
@@ -91,7 +94,11 @@ impl Taxonomy {
         let lower = text.to_ascii_lowercase();
         let mut taken: Vec<(usize, usize, usize)> = Vec::new();
         for (alias, index, case_sensitive) in &self.aliases {
-            let haystack = if *case_sensitive { text } else { lower.as_str() };
+            let haystack = if *case_sensitive {
+                text
+            } else {
+                lower.as_str()
+            };
             for (start, _) in haystack.match_indices(alias.as_str()) {
                 let end = start + alias.len();
                 if !is_boundary(text, start, end) {
@@ -151,10 +158,17 @@ mod tests {
         )
         .unwrap();
         let names = |t: &str| -> Vec<String> {
-            taxonomy.find(t).into_iter().map(|t| t.name.clone()).collect()
+            taxonomy
+                .find(t)
+                .into_iter()
+                .map(|t| t.name.clone())
+                .collect()
         };
         assert_eq!(names("a Graph-RAG assistant"), ["Graph-RAG"]);
         assert_eq!(names("plain RAG and storage"), ["RAG"]);
-        assert!(names("rag doll").is_empty(), "short aliases match case-sensitively");
+        assert!(
+            names("rag doll").is_empty(),
+            "short aliases match case-sensitively"
+        );
     }
 }

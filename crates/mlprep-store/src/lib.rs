@@ -533,7 +533,8 @@ impl Store {
         };
         tx.commit()?;
         // Deleted rows can linger in free pages and the write-ahead log; reclaim them.
-        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
         Ok(forgotten)
     }
 
@@ -579,7 +580,10 @@ impl Store {
 
     /// Removes a story; false when there is none with that id.
     pub fn remove_story(&self, id: i64) -> Result<bool> {
-        Ok(self.conn.execute("DELETE FROM stories WHERE id = ?1", [id])? > 0)
+        Ok(self
+            .conn
+            .execute("DELETE FROM stories WHERE id = ?1", [id])?
+            > 0)
     }
 
     /// Sets a setting.
@@ -676,18 +680,33 @@ mod tests {
             .unwrap();
         for id in ["resume/a-latency", "fundamentals/softmax"] {
             let attempt = store.record_answer(None, id, 1, 2, 3, "answer").unwrap();
-            store.record_rating(attempt, Rating::Good, 5, &state(9)).unwrap();
+            store
+                .record_rating(attempt, Rating::Good, 5, &state(9))
+                .unwrap();
         }
-        store.add_story("t", &["ownership".into()], "body", None, 1).unwrap();
+        store
+            .add_story("t", &["ownership".into()], "body", None, 1)
+            .unwrap();
         assert_eq!(store.resume().unwrap(), Some(resume));
         let forgotten = store.forget_resume().unwrap();
         assert_eq!(
             forgotten,
-            Forgotten { resume: true, questions: 1, attempts: 1, cards: 1, stories: 1 }
+            Forgotten {
+                resume: true,
+                questions: 1,
+                attempts: 1,
+                cards: 1,
+                stories: 1
+            }
         );
         assert_eq!(store.resume().unwrap(), None);
         assert!(store.resume_questions().unwrap().is_empty());
-        let left: Vec<String> = store.attempts().unwrap().into_iter().map(|a| a.question_id).collect();
+        let left: Vec<String> = store
+            .attempts()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.question_id)
+            .collect();
         assert_eq!(left, ["fundamentals/softmax"]);
         assert!(store.card("fundamentals/softmax").unwrap().is_some());
     }

@@ -120,7 +120,9 @@ impl App {
         let questions: Vec<mlprep_core::Question> = match store.resume_questions() {
             Ok(rows) => rows
                 .iter()
-                .filter_map(|json| serde_json::from_str::<mlprep_resume::questions::Targeted>(json).ok())
+                .filter_map(|json| {
+                    serde_json::from_str::<mlprep_resume::questions::Targeted>(json).ok()
+                })
                 .map(|t| t.question)
                 .collect(),
             Err(_) => return,

@@ -38,10 +38,11 @@ pub fn run(global: &GlobalArgs, args: ResumeArgs) -> Result<ExitCode> {
     let name = args.file.to_string_lossy().into_owned();
     let imported = mlprep_resume::import(&name, &bytes)
         .with_context(|| format!("cannot import {}", args.file.display()))?;
-    let generated: Vec<String> = mlprep_resume::questions::generate(&imported.resume, &bank.questions)
-        .into_iter()
-        .flat_map(|e| e.questions.into_iter().map(|t| t.question.prompt))
-        .collect();
+    let generated: Vec<String> =
+        mlprep_resume::questions::generate(&imported.resume, &bank.questions)
+            .into_iter()
+            .flat_map(|e| e.questions.into_iter().map(|t| t.question.prompt))
+            .collect();
     let seed: Vec<&mlprep_core::Question> = bank
         .questions
         .iter()

@@ -87,8 +87,8 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
 
 /// Reads at most the size limit plus one byte, so a huge file is refused without reading it.
 fn read_limited(path: &std::path::Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         bail!("{} is a folder; give the resume file", path.display());
     }
@@ -166,7 +166,9 @@ fn import(app: &App, path: &std::path::Path, json: bool) -> Result<ExitCode> {
 /// The stored resume, or a message saying how to import one.
 fn load(store: &Store) -> Result<(StoredResume, Resume)> {
     let Some(stored) = store.resume()? else {
-        bail!("no resume imported yet; run `mlprep resume import FILE` (Markdown, text, PDF or DOCX)");
+        bail!(
+            "no resume imported yet; run `mlprep resume import FILE` (Markdown, text, PDF or DOCX)"
+        );
     };
     let resume: Resume = serde_json::from_str(&stored.parsed).context(
         "the stored resume was written by another mlprep version; import it again with `mlprep resume import FILE`",
@@ -275,10 +277,17 @@ fn list_questions(app: &App, only: Option<&str>, json: bool) -> Result<ExitCode>
         return Ok(ExitCode::SUCCESS);
     }
     for group in &groups {
-        println!("\n## {} ({}, id: {})", group.name, group.section, group.entry);
+        println!(
+            "\n## {} ({}, id: {})",
+            group.name, group.section, group.entry
+        );
         for t in &group.questions {
             println!("\n- {}", t.question.prompt);
-            println!("  id: {}  ·  from your resume: \"{}\"", t.question.id, truncate(&t.cites, 90));
+            println!(
+                "  id: {}  ·  from your resume: \"{}\"",
+                t.question.id,
+                truncate(&t.cites, 90)
+            );
         }
         if !group.likely.is_empty() {
             println!("\n  Bank questions this makes likely:");
@@ -317,7 +326,9 @@ fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Res
         Some(id) => {
             let q = require(&bank, id)?;
             if q.star.is_none() {
-                bail!("`{id}` is not a behavioral question; `mlprep list -k behavioral` lists them");
+                bail!(
+                    "`{id}` is not a behavioral question; `mlprep list -k behavioral` lists them"
+                );
             }
             vec![q]
         }
@@ -363,7 +374,7 @@ fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Res
         return Ok(ExitCode::SUCCESS);
     }
     for (draft, q) in &drafts {
-        println!("\n## {} [{}]\n{}", q.prompt, draft.competency, "");
+        println!("\n## {} [{}]", q.prompt, draft.competency);
         println!("Drawn from: {}\n", draft.entry_name);
         print!("{}", draft.text());
         println!(

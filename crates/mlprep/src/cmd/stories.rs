@@ -79,7 +79,9 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
                     .with_context(|| format!("cannot read {} as text", file.display()))?
             };
             if body.trim().is_empty() {
-                bail!("the story is empty; write it in STAR form (Situation, Task, Action, Result)");
+                bail!(
+                    "the story is empty; write it in STAR form (Situation, Task, Action, Result)"
+                );
             }
             let title = title.unwrap_or_else(|| truncate(body.lines().next().unwrap_or(""), 60));
             let id = store.add_story(&title, &competencies, &body, None, clock::now()?)?;
@@ -107,7 +109,8 @@ pub struct Coverage {
 
 /// Spreads the bank's behavioral questions over the stories (see the module docs).
 pub fn coverage(bank: &Bank, stories: &[Story]) -> Coverage {
-    let mut used_for: BTreeMap<i64, Vec<String>> = stories.iter().map(|s| (s.id, Vec::new())).collect();
+    let mut used_for: BTreeMap<i64, Vec<String>> =
+        stories.iter().map(|s| (s.id, Vec::new())).collect();
     for q in bank.questions.iter().filter(|q| q.kind == Kind::Behavioral) {
         let Some(star) = &q.star else { continue };
         let best = stories
