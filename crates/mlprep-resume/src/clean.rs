@@ -43,11 +43,31 @@ pub fn clean(text: &str, format: Format) -> String {
             lines.push(rest);
             continue;
         }
-        lines.push(line);
+        lines.push(collapse_spaces(&line));
     }
     let lines = dehyphenate(lines);
     let mut out = lines.join("\n");
     out.push('\n');
+    out
+}
+
+/// Runs of spaces inside a line become one (PDF extraction doubles some); the indentation at
+/// the start of the line is kept, since it marks wrapped bullet lines in plain text.
+fn collapse_spaces(line: &str) -> String {
+    let indent = line.len() - line.trim_start().len();
+    let mut out = line[..indent].to_string();
+    let mut previous_space = false;
+    for c in line[indent..].chars() {
+        if c == ' ' {
+            if !previous_space {
+                out.push(c);
+            }
+            previous_space = true;
+        } else {
+            out.push(c);
+            previous_space = false;
+        }
+    }
     out
 }
 

@@ -80,6 +80,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`mlprep resume show | head`) ends mlprep quietly, as it does
+    // any command-line tool, instead of making `println!` panic on the closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List(args) => cmd::list::run(&cli.global, args),
