@@ -83,7 +83,7 @@ static PATTERNS: LazyLock<Vec<(Regex, Option<ClaimKind>)>> = LazyLock::new(|| {
         ),
         (
             format!(
-                r"{NUM}\s?[kKMB]?\+?\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?:users|images|stars|reads|views|downloads|customers|requests(?:/s)?|queries|documents|transactions|SKUs|warehouses|stores|analysts|contributors|students|samples|records|rows|labels|models|GPUs|nodes|languages|intents|pairs|clients|accounts|events|tickets|papers|citations|sites|hospitals|patients|countries|teams|engineers|videos|hours of audio|tokens|parameters)\b"
+                r"{NUM}\s?[kKMB]?\+?\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?:users|images|stars|reads|views|downloads|customers|requests(?:/s)?|queries|documents|transactions|SKUs|warehouses|stores|analysts|contributors|samples|records|rows|labels|models|GPUs|nodes|languages|intents|pairs|clients|accounts|events|tickets|papers|citations|sites|hospitals|patients|countries|videos|utterances|tokens|parameters)\b"
             ),
             Some(ClaimKind::Scale),
         ),
@@ -94,6 +94,17 @@ static PATTERNS: LazyLock<Vec<(Regex, Option<ClaimKind>)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The most claims read from one bullet.
+const MAX_CLAIMS: usize = 12;
+
+/// The most characters of one bullet searched for claims.
+const MAX_BULLET_CHARS: usize = 2000;
+
+static CHANGE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)reduc|\bcut|\bdown\b|faster|slower|saved|shorten|sped|speed|improv|drop|lower")
+        .expect("valid pattern")
+});
+
 static LATENCY_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)latenc|p\d{2}|real-time|response|inference|serving|end-to-end|\bms\b")
         .expect("valid pattern")
@@ -101,6 +112,12 @@ static LATENCY_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The claims of one bullet, merged per clause.
 pub fn extract(bullet: &str, index: usize) -> Vec<Claim> {
+    // A bullet is a sentence or two; a huge one is read only as far as a real bullet goes.
+    let cut = bullet
+        .char_indices()
+        .nth(MAX_BULLET_CHARS)
+        .map_or(bullet.len(), |(i, _)| i);
+    let bullet = &bullet[..cut];
     let mut spans: Vec<(usize, usize, Option<ClaimKind>)> = Vec::new();
     for (pattern, kind) in PATTERNS.iter() {
         for m in pattern.find_iter(bullet) {
@@ -117,7 +134,16 @@ pub fn extract(bullet: &str, index: usize) -> Vec<Claim> {
             if is_year(text) {
                 continue;
             }
-            spans.push((start, end, *kind));
+            // `8,000 hours of audio` is an amount of data, not a duration.
+            let kind = if *kind == Some(ClaimKind::Time) && bullet[end..].starts_with(" of ") {
+                Some(ClaimKind::Scale)
+            } else {
+                *kind
+            };
+            spans.push((start, end, kind));
+            if spans.len() >= MAX_CLAIMS {
+                break;
+            }
         }
     }
     spans.sort_by_key(|s| s.0);
@@ -135,6 +161,14 @@ pub fn extract(bullet: &str, index: usize) -> Vec<Claim> {
         } else {
             kind
         };
+        // A duration is a claim when it is a speed or a change (`cut ... to 9 minutes`), not
+        // when it only sets the scene (`in 24 hours`, `within 30 days`).
+        if kind == ClaimKind::Time
+            && !value.starts_with("from")
+            && !CHANGE_CUE.is_match(&bullet[cs..ce])
+        {
+            continue;
+        }
         match claims.last_mut() {
             Some(last) if last.text == clause => last.values.push(value),
             _ => claims.push(Claim {

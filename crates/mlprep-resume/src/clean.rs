@@ -7,7 +7,9 @@ use crate::parse::heading_prefix;
 
 /// Cleans extracted text. Markdown keeps its markup; every format gets the character fixes.
 pub fn clean(text: &str, format: Format) -> String {
-    let text = characters(text);
+    // Old Mac and mixed line endings: a lone CR ends a line too.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = characters(&text);
     let mut lines: Vec<String> = Vec::new();
     let first = text
         .lines()
@@ -87,7 +89,8 @@ fn characters(text: &str) -> String {
             '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '\u{202F}' | '\u{2007}' => {
                 out.push(' ')
             }
-            '\u{00AD}' | '\u{200B}' | '\u{FEFF}' => {}
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
+            '\u{2028}' | '\u{2029}' | '\u{0085}' => out.push('\n'),
             '\r' => {}
             '\t' => out.push_str("  "),
             // Private-use and dingbat bullets that Symbol and Wingdings fonts produce.

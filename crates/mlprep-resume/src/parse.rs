@@ -67,18 +67,81 @@ const SECTION_WORDS: &[(&str, SectionKind)] = &[
     ("courses", SectionKind::Other),
 ];
 
+/// Section names that PDF extraction runs into their first line in title case.
+const RUN_IN_TITLES: &[&str] = &[
+    "summary",
+    "skills",
+    "education",
+    "experience",
+    "projects",
+    "publications",
+    "profile",
+    "objective",
+    "certifications",
+    "awards",
+];
+
+/// The most entries read from one resume.
+pub const MAX_ENTRIES: usize = 60;
+
+/// The most bullets read from one entry.
+pub const MAX_BULLETS: usize = 30;
+
+/// Words that may qualify a section name: `Selected Projects`, `Work Experience`,
+/// `Open source, teaching & writing`.
+const MODIFIERS: &[&str] = &[
+    "selected",
+    "professional",
+    "work",
+    "technical",
+    "relevant",
+    "key",
+    "other",
+    "additional",
+    "personal",
+    "side",
+    "research",
+    "industry",
+    "recent",
+    "core",
+    "and",
+    "of",
+    "in",
+    "my",
+    "source",
+    "open",
+    "notable",
+    "academic",
+    "teaching",
+    "community",
+    "service",
+    "extracurricular",
+    "engineering",
+    "software",
+    "data",
+    "science",
+    "machine",
+    "learning",
+    "ml",
+    "ai",
+    "honours",
+    "technologies",
+];
+
 /// A date or date range: `2021–2023`, `Mar 2021 – Present`, `(2019 – 2022)`, `2023-present`.
 static DATES: LazyLock<Regex> = LazyLock::new(|| {
-    let month = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+";
+    let month =
+        r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+|\d{1,2}/)";
+    let year = r"(?:19|20)\d{2}(?:/\d{1,2}\b)?";
     Regex::new(&format!(
-        r"(?i)\b(?:{month})?(?:19|20)\d{{2}}(?:\s*(?:–|—|-|to|until)\s*(?:(?:{month})?(?:19|20)\d{{2}}|present|current|now|today|ongoing))?\b"
+        r"(?i)(?:\b|\s|^)(?:{month})?{year}(?:\s*(?:–|—|-|to|until)\s*(?:(?:{month})?{year}|present|current|now|today|ongoing))?\b"
     ))
     .expect("valid date pattern")
 });
 
 /// A date range specifically (a single year alone does not make a line an entry heading).
 static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:19|20)\d{2}\s*(?:–|—|-|to|until)\s*(?:[a-z]+\.?\s+)?(?:(?:19|20)\d{2}|present|current|now|today|ongoing)")
+    Regex::new(r"(?i)(?:19|20)\d{2}(?:/\d{1,2})?\s*(?:–|—|-|to|until)\s*(?:[a-z]+\.?\s+|\d{1,2}/)?(?:(?:19|20)\d{2}|present|current|now|today|ongoing)")
         .expect("valid date-range pattern")
 });
 
@@ -101,6 +164,17 @@ pub fn section_kind(line: &str) -> Option<SectionKind> {
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .filter(|w| !w.is_empty())
         .collect();
+    // Every word must be a section word or a modifier: `Teaching Assistant, University of
+    // Warsaw` and `Project Manager` are entries, not sections.
+    let known = |w: &&str| {
+        MODIFIERS.contains(w)
+            || SECTION_WORDS
+                .iter()
+                .any(|(phrase, _)| phrase.split([' ', '-']).any(|p| p == *w))
+    };
+    if !words.iter().all(known) {
+        return None;
+    }
     let joined = words.join(" ");
     SECTION_WORDS.iter().find_map(|(phrase, kind)| {
         let hit = joined == *phrase
@@ -129,9 +203,12 @@ pub fn heading_prefix(line: &str) -> Option<(&str, &str)> {
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(|c| c.is_uppercase());
+        // A capitalized word starting a line is usually a job title (`Teaching Assistant`,
+        // `Project Manager`); only the common section names run into text this way.
         let single_title = n == 1
             && head.chars().next().is_some_and(char::is_uppercase)
-            && head.chars().skip(1).all(|c| c.is_lowercase());
+            && head.chars().skip(1).all(|c| c.is_lowercase())
+            && RUN_IN_TITLES.contains(&head.to_lowercase().as_str());
         let labelled = line[end..].starts_with(':') || words[n - 1].1.ends_with(':');
         if labelled && !capitals {
             continue;
@@ -364,6 +441,13 @@ fn parse_heading(heading: &str, kind: EntryKind) -> Entry {
         EntryKind::Role => {
             entry.role = parts.first().cloned();
             entry.organization = parts.get(1).cloned();
+            // `**Company** — Role`: the role is the part that names a job.
+            if let (Some(first), Some(second)) = (&entry.role, &entry.organization)
+                && !names_a_job(first)
+                && names_a_job(second)
+            {
+                std::mem::swap(&mut entry.role, &mut entry.organization);
+            }
         }
         EntryKind::Project | EntryKind::Item => {
             let (name, description) = match rest
@@ -383,6 +467,44 @@ fn parse_heading(heading: &str, kind: EntryKind) -> Entry {
         }
     }
     entry
+}
+
+/// Whether a heading part names a job (`Senior ML Engineer`) rather than an organization.
+fn names_a_job(part: &str) -> bool {
+    const JOB_WORDS: &[&str] = &[
+        "engineer",
+        "scientist",
+        "developer",
+        "manager",
+        "researcher",
+        "analyst",
+        "intern",
+        "lead",
+        "architect",
+        "consultant",
+        "assistant",
+        "director",
+        "head",
+        "founder",
+        "professor",
+        "lecturer",
+        "student",
+        "fellow",
+        "specialist",
+        "officer",
+        "programmer",
+        "designer",
+        "cto",
+        "ceo",
+        "vp",
+        "postdoc",
+        "associate",
+        "technician",
+        "administrator",
+    ];
+    part.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| JOB_WORDS.contains(&w))
 }
 
 fn split_parts(text: &str) -> Vec<String> {
@@ -405,10 +527,34 @@ fn split_parts(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The ASCII letter(s) for a common accented Latin letter, so ids stay typeable.
+fn ascii_fold(c: char) -> Option<&'static str> {
+    let folded = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'ł' => "l",
+        'ñ' | 'ń' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'œ' => "oe",
+        'ś' | 'š' | 'ş' => "s",
+        'ß' => "ss",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
+        'ý' | 'ÿ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => return None,
+    };
+    Some(folded)
+}
+
 fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
+        if let Some(folded) = ascii_fold(c) {
+            out.push_str(folded);
+        } else if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
@@ -453,7 +599,7 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
                 }
                 builder.sections.push(Section {
                     kind,
-                    heading: text.to_string(),
+                    heading: text.trim_end_matches(':').trim().to_string(),
                     entries: Vec::new(),
                     text: Vec::new(),
                     technologies: Vec::new(),
@@ -582,8 +728,13 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
 fn finish(builder: &mut Builder<'_>) {
     let taxonomy = builder.taxonomy;
     let mut ids = std::mem::take(&mut builder.ids);
+    let mut kept = 0;
     for section in &mut builder.sections {
         section.entries.retain(|e| !e.bullets.is_empty());
+        // A resume has tens of entries; thousands mean a generated or broken file. Keep the
+        // first ones rather than drown practice in them.
+        section.entries.truncate(MAX_ENTRIES.saturating_sub(kept));
+        kept += section.entries.len();
         for entry in &mut section.entries {
             let base = slug(&match (&entry.project, &entry.role, &entry.organization) {
                 (Some(project), _, _) => project.clone(),
@@ -598,6 +749,7 @@ fn finish(builder: &mut Builder<'_>) {
             }
             ids.push(id.clone());
             entry.id = id;
+            entry.bullets.truncate(MAX_BULLETS);
             entry.technologies = taxonomy
                 .find(&entry.full_text())
                 .into_iter()

@@ -266,6 +266,11 @@ fn surface(entry: &Entry, tech: &Tech) -> String {
         .into_iter()
         .find(|(t, _)| t.name == tech.name)
         .map(|(_, text)| text)
+        // `Fine-tuned` names a technique by a verb; the taxonomy's noun reads better.
+        .filter(|text| {
+            let lower = text.to_lowercase();
+            !(lower.ends_with("ed") || lower.ends_with("ing"))
+        })
         .unwrap_or_else(|| tech.name.clone())
 }
 

@@ -68,13 +68,15 @@ pub fn extract(name: &str, bytes: &[u8]) -> Result<Extracted, Error> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty);
     }
-    if bytes.starts_with(b"%PDF") || find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
+    // PDF readers accept a little junk before the header; a text file that merely mentions
+    // `%PDF-` further down is still text.
+    if find(&bytes[..bytes.len().min(16)], b"%PDF-").is_some() {
         return pdf(bytes);
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return docx(bytes);
     }
-    let text = text(bytes)?;
+    let text = decode_text(bytes)?;
     let lower = name.to_ascii_lowercase();
     let markdown =
         lower.ends_with(".md") || lower.ends_with(".markdown") || looks_like_markdown(&text);
@@ -98,9 +100,16 @@ fn looks_like_markdown(text: &str) -> bool {
         .any(|l| l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### "))
 }
 
-/// Plain text or Markdown: UTF-8 (a byte-order mark is dropped), or UTF-16 with a byte-order
-/// mark; anything with NUL bytes or many control characters is refused as binary.
-fn text(bytes: &[u8]) -> Result<String, Error> {
+/// Plain text or Markdown: UTF-8 (a byte-order mark is dropped), UTF-16 with a byte-order
+/// mark, or else Windows-1252 (Latin-1 with typographic punctuation in 0x80–0x9F, what older
+/// editors write); anything with NUL bytes or many control characters is refused as binary.
+pub fn decode_text(bytes: &[u8]) -> Result<String, Error> {
+    if bytes.len() > MAX_BYTES {
+        return Err(Error::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_BYTES,
+        });
+    }
     let text = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         utf16(rest, u16::from_le_bytes)?
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
@@ -113,8 +122,8 @@ fn text(bytes: &[u8]) -> Result<String, Error> {
         match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
             Err(_) => {
-                // Latin-1 text from older editors is still readable; random bytes are not.
-                let decoded: String = bytes.iter().map(|&b| b as char).collect();
+                // Windows-1252 text from older editors is still readable; random bytes are not.
+                let decoded: String = bytes.iter().map(|&b| windows_1252(b)).collect();
                 if control_share(&decoded) > 0.02 || printable_share(bytes) < 0.9 {
                     return Err(Error::Binary);
                 }
@@ -126,6 +135,19 @@ fn text(bytes: &[u8]) -> Result<String, Error> {
         return Err(Error::Binary);
     }
     Ok(text)
+}
+
+/// The character of a Windows-1252 byte.
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
 }
 
 fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> Result<String, Error> {
@@ -298,73 +320,132 @@ fn docx_text(xml: &str) -> Result<String, Error> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = String::new();
-    let mut paragraph = String::new();
-    let mut prefix = String::new();
+    // Paragraphs nest when a text box sits inside one: each level keeps its own text and
+    // prefix, and an inner paragraph is written out after the one that holds it.
+    let mut stack: Vec<(String, String)> = Vec::new();
+    let mut inner: Vec<String> = Vec::new();
     let mut in_text = false;
+    // `mc:Fallback` repeats a text box's content for old readers: skip it.
+    let mut fallback = 0usize;
     loop {
-        match reader.read_event().map_err(|_| Error::BrokenDocx)? {
-            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                b"p" => {
-                    paragraph.clear();
-                    prefix.clear();
-                }
+        let event = reader.read_event().map_err(|_| Error::BrokenDocx)?;
+        match &event {
+            Event::Start(e) if e.local_name().as_ref() == b"Fallback" => {
+                fallback += 1;
+                continue;
+            }
+            Event::End(e) if e.local_name().as_ref() == b"Fallback" => {
+                fallback = fallback.saturating_sub(1);
+                continue;
+            }
+            Event::Eof => break,
+            _ if fallback > 0 => continue,
+            _ => {}
+        }
+        match event {
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"p" => stack.push((String::new(), String::new())),
                 b"t" => in_text = true,
-                b"tab" => paragraph.push('\t'),
-                b"br" | b"cr" => paragraph.push('\n'),
-                b"pStyle" => {
-                    let style = attribute(&e, b"val")
-                        .unwrap_or_default()
-                        .to_ascii_lowercase();
-                    if let Some(level) = style
-                        .strip_prefix("heading")
-                        .and_then(|n| n.trim().parse::<usize>().ok())
-                    {
-                        prefix = format!("{} ", "#".repeat(level.clamp(1, 6)));
-                    } else if style == "title" {
-                        prefix = "# ".to_string();
-                    } else if style.contains("list") && prefix.is_empty() {
-                        prefix = "- ".to_string();
+                _ => docx_mark(&e, &mut stack),
+            },
+            Event::Empty(e) => match e.local_name().as_ref() {
+                b"p" => {
+                    if stack.is_empty() {
+                        out.push('\n');
                     }
                 }
-                b"numPr" if prefix.is_empty() => prefix = "- ".to_string(),
-                _ => {}
+                b"t" => {}
+                b"tab" => push_text(&mut stack, "\t"),
+                b"br" | b"cr" => push_text(&mut stack, "\n"),
+                _ => docx_mark(&e, &mut stack),
             },
             Event::Text(t) if in_text => {
                 let decoded = t.decode().map_err(|_| Error::BrokenDocx)?;
                 let unescaped =
                     quick_xml::escape::unescape(&decoded).map_err(|_| Error::BrokenDocx)?;
-                paragraph.push_str(&unescaped);
+                push_text(&mut stack, &unescaped);
             }
             Event::GeneralRef(r) if in_text => {
                 let name = r.decode().map_err(|_| Error::BrokenDocx)?;
                 let resolved = match name.as_ref() {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    _ => "",
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    other => other.strip_prefix('#').and_then(|n| {
+                        let code = match n.strip_prefix('x').or_else(|| n.strip_prefix('X')) {
+                            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                            None => n.parse::<u32>().ok(),
+                        };
+                        code.and_then(char::from_u32)
+                    }),
                 };
-                paragraph.push_str(resolved);
+                if let Some(c) = resolved {
+                    push_text(&mut stack, c.encode_utf8(&mut [0; 4]));
+                }
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,
                 b"p" => {
-                    if !paragraph.trim().is_empty() {
-                        out.push_str(&prefix);
-                        out.push_str(paragraph.trim());
+                    let Some((text, prefix)) = stack.pop() else {
+                        continue;
+                    };
+                    let line = if text.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!("{prefix}{}", text.trim())
+                    };
+                    if stack.is_empty() {
+                        out.push_str(&line);
+                        out.push('\n');
+                        for paragraph in inner.drain(..) {
+                            out.push_str(&paragraph);
+                            out.push('\n');
+                        }
+                    } else if !line.is_empty() {
+                        inner.push(line);
                     }
-                    out.push('\n');
-                    paragraph.clear();
-                    prefix.clear();
                 }
                 _ => {}
             },
-            Event::Eof => break,
             _ => {}
         }
     }
     Ok(out)
+}
+
+fn push_text(stack: &mut [(String, String)], text: &str) {
+    if let Some((paragraph, _)) = stack.last_mut() {
+        paragraph.push_str(text);
+    }
+}
+
+/// Paragraph properties that decide how a paragraph is written: heading styles become `#`,
+/// list paragraphs `- `.
+fn docx_mark(e: &quick_xml::events::BytesStart<'_>, stack: &mut [(String, String)]) {
+    let Some((_, prefix)) = stack.last_mut() else {
+        return;
+    };
+    match e.local_name().as_ref() {
+        b"pStyle" => {
+            let style = attribute(e, b"val")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if let Some(level) = style
+                .strip_prefix("heading")
+                .and_then(|n| n.trim().parse::<usize>().ok())
+            {
+                *prefix = format!("{} ", "#".repeat(level.clamp(1, 6)));
+            } else if style == "title" {
+                *prefix = "# ".to_string();
+            } else if style.contains("list") && prefix.is_empty() {
+                *prefix = "- ".to_string();
+            }
+        }
+        b"numPr" if prefix.is_empty() => *prefix = "- ".to_string(),
+        _ => {}
+    }
 }
 
 fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<String> {

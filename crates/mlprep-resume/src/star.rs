@@ -307,7 +307,11 @@ fn fit(entry: &Entry, competency: &str, prompt: &str) -> f64 {
 
 /// First-person form of a bullet: `Built a graph` → `I built a graph`.
 fn first_person(bullet: &str) -> String {
-    let trimmed = bullet.trim().trim_end_matches('.');
+    // Leading emoji or decoration is not part of the sentence.
+    let trimmed = bullet
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches('.');
     let first = trimmed.split_whitespace().next().unwrap_or("");
     let verb = first.ends_with("ed")
         || [
@@ -346,6 +350,87 @@ fn first_person(bullet: &str) -> String {
     }
 }
 
+/// Verbs that open a purpose clause (`... to cover rare attack types`); other `to`s are
+/// prepositions (`attribute turns to agent`, `from 25 to 9 minutes`).
+const PURPOSE_VERBS: &[&str] = &[
+    "cover",
+    "support",
+    "reduce",
+    "improve",
+    "detect",
+    "localize",
+    "localise",
+    "flag",
+    "trade",
+    "catch",
+    "speed",
+    "cut",
+    "enable",
+    "help",
+    "predict",
+    "classify",
+    "identify",
+    "prevent",
+    "replace",
+    "automate",
+    "scale",
+    "serve",
+    "handle",
+    "measure",
+    "estimate",
+    "find",
+    "build",
+    "make",
+    "keep",
+    "allow",
+    "avoid",
+    "lower",
+    "raise",
+    "increase",
+    "decrease",
+    "answer",
+    "summarize",
+    "summarise",
+    "rank",
+    "recommend",
+    "route",
+    "forecast",
+    "generate",
+    "label",
+    "track",
+    "monitor",
+    "protect",
+    "meet",
+    "ship",
+    "train",
+    "evaluate",
+    "extract",
+    "match",
+    "retrieve",
+    "search",
+    "translate",
+    "transcribe",
+    "compress",
+    "accelerate",
+    "optimize",
+    "optimise",
+    "minimize",
+    "maximize",
+    "balance",
+    "ensure",
+    "validate",
+    "explain",
+    "personalize",
+    "segment",
+    "quantify",
+    "surface",
+    "triage",
+    "prioritize",
+    "screen",
+    "diagnose",
+    "control",
+];
+
 /// A goal the resume states for the entry: the `to ...` purpose clause of a bullet.
 fn stated_goal(entry: &Entry) -> Option<String> {
     for bullet in &entry.bullets {
@@ -355,8 +440,9 @@ fn stated_goal(entry: &Entry) -> Option<String> {
             let after = &bullet[at + 4..];
             let before_word = bullet[..at].split_whitespace().last().unwrap_or("");
             let first_char = after.chars().next().unwrap_or(' ');
+            let verb = after.split_whitespace().next().unwrap_or("");
             let purpose = first_char.is_lowercase()
-                && before_word.chars().last().is_some_and(char::is_alphabetic)
+                && PURPOSE_VERBS.contains(&verb)
                 && ![
                     "from",
                     "down",
@@ -403,13 +489,21 @@ fn stated_goal(entry: &Entry) -> Option<String> {
 /// Drafts a STAR answer to a behavioral question from the resume; `None` when the question has
 /// no STAR guidance or the resume no entries.
 pub fn draft(resume: &Resume, question: &Question) -> Option<Draft> {
+    draft_avoiding(resume, question, &[])
+}
+
+/// Like [`draft`], preferring entries not in `used` (entry ids of drafts already made), so a
+/// set of drafts draws on several stories rather than one.
+pub fn draft_avoiding(resume: &Resume, question: &Question, used: &[String]) -> Option<Draft> {
     let competency = question.star.as_ref()?.competency.clone();
+    let score = |e: &Entry| {
+        let repeats = used.iter().filter(|id| **id == e.id).count() as f64;
+        fit(e, &competency, &question.prompt) - 1.5 * repeats
+    };
     let (_, entry) = resume
         .entries()
         .filter(|(_, e)| !e.bullets.is_empty())
-        .max_by(|(_, a), (_, b)| {
-            fit(a, &competency, &question.prompt).total_cmp(&fit(b, &competency, &question.prompt))
-        })?;
+        .max_by(|(_, a), (_, b)| score(a).total_cmp(&score(b)))?;
     let (task_gap, action_gap) = competency_gaps(&competency);
 
     let mut situation = match (&entry.role, &entry.organization) {

@@ -37,6 +37,11 @@ pub struct Filter {
 impl Filter {
     /// Checks the filter against the bank (an unknown category is an error, not an empty list).
     pub fn validate(&self, bank: &Bank) -> Result<()> {
+        if self.category.as_deref() == Some("resume") && bank.category("resume").is_none() {
+            bail!(
+                "no questions from your resume yet; import it with `mlprep resume import FILE` (Markdown, text, PDF or DOCX)"
+            );
+        }
         if let Some(category) = &self.category
             && bank.category(category).is_none()
         {

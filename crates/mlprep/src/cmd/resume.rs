@@ -86,11 +86,19 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
 }
 
 /// Reads at most the size limit plus one byte, so a huge file is refused without reading it.
-fn read_limited(path: &std::path::Path) -> Result<Vec<u8>> {
+pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         bail!("{} is a folder; give the resume file", path.display());
+    }
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > mlprep_resume::read::MAX_BYTES as u64 {
+        return Err(mlprep_resume::Error::TooLarge {
+            bytes: usize::try_from(size).unwrap_or(usize::MAX),
+            limit: mlprep_resume::read::MAX_BYTES,
+        })
+        .with_context(|| format!("cannot import {}", path.display()));
     }
     let mut bytes = Vec::new();
     file.take(mlprep_resume::read::MAX_BYTES as u64 + 1)
@@ -334,17 +342,26 @@ fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Res
         }
         None => one_per_competency(&bank),
     };
-    let drafts: Vec<(star::Draft, &Question)> = targets
-        .into_iter()
-        .filter_map(|q| star::draft(&resume, q).map(|d| (d, q)))
-        .collect();
+    let mut used: Vec<String> = Vec::new();
+    let mut drafts: Vec<(star::Draft, &Question)> = Vec::new();
+    for q in targets {
+        if let Some(d) = star::draft_avoiding(&resume, q, &used) {
+            used.push(d.entry.clone());
+            drafts.push((d, q));
+        }
+    }
     if drafts.is_empty() {
         bail!("the resume has no project or role with bullets to draw a story from");
     }
     let mut saved = Vec::new();
     if save {
         let now = clock::now()?;
+        let existing = store.stories()?;
         for (draft, _) in &drafts {
+            // Saving the same draft twice keeps one copy.
+            if existing.iter().any(|s| s.body == draft.text()) {
+                continue;
+            }
             let title = format!("{} ({})", draft.entry_name, draft.competency);
             let id = store.add_story(
                 &title,

@@ -72,12 +72,16 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
                     );
                 }
             }
-            let body = if file.as_os_str() == "-" {
-                std::io::read_to_string(std::io::stdin())?
+            let bytes = if file.as_os_str() == "-" {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+                bytes
             } else {
-                std::fs::read_to_string(&file)
-                    .with_context(|| format!("cannot read {} as text", file.display()))?
+                super::resume::read_limited(&file)?
             };
+            // Stories are read like resumes: UTF-8, UTF-16 or Windows-1252, up to 5 MB.
+            let body = mlprep_resume::read::decode_text(&bytes)
+                .with_context(|| format!("cannot read the story {}", file.display()))?;
             if body.trim().is_empty() {
                 bail!(
                     "the story is empty; write it in STAR form (Situation, Task, Action, Result)"
