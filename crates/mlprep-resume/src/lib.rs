@@ -86,8 +86,9 @@ pub enum Error {
     BrokenDocx,
     /// Text without any resume structure.
     #[error(
-        "no resume sections found (such as Experience, Projects, Skills, Education); put each \
-         section heading on its own line, e.g. `## Experience`, with roles or projects under it"
+        "no resume sections found; mlprep looks for English section headings such as Experience, \
+         Projects, Skills or Education, each on its own line (e.g. `## Experience`), with roles or \
+         projects under them"
     )]
     NoSections,
     /// Sections, but no role or project to ask about.
