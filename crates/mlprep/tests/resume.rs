@@ -343,3 +343,81 @@ fn resume_questions_are_practised_and_forget_removes_everything_derived() {
         "resume text left in the database file"
     );
 }
+
+#[test]
+fn the_taxonomy_links_only_to_tags_the_bank_has() {
+    let (bank, problems) = mlprep_bank::Bank::load(true, &[]);
+    assert!(problems.is_empty());
+    let tags: std::collections::HashSet<&str> = bank
+        .questions
+        .iter()
+        .flat_map(|q| q.tags.iter().map(String::as_str))
+        .collect();
+    let taxonomy = mlprep_resume::taxonomy::builtin();
+    assert!(taxonomy.techs.len() >= 200);
+    let mut aliases = std::collections::HashSet::new();
+    for tech in &taxonomy.techs {
+        assert!(!tech.tags.is_empty(), "{}", tech.name);
+        for tag in &tech.tags {
+            assert!(
+                tags.contains(tag.as_str()),
+                "{}: tag `{tag}` is in no bank question",
+                tech.name
+            );
+        }
+        for alias in &tech.aliases {
+            // Aliases of three characters or fewer match with their exact case.
+            let key = if alias.chars().count() <= 3 {
+                alias.clone()
+            } else {
+                alias.to_lowercase()
+            };
+            assert!(aliases.insert(key), "alias `{alias}` is listed twice");
+        }
+    }
+    // Every technology kind a facet requires exists, so conditional sections can appear.
+    for facet in mlprep_resume::questions::facets() {
+        for kind in &facet.requires {
+            assert!(
+                taxonomy.techs.iter().any(|t| &t.kind == kind),
+                "{}: {kind}",
+                facet.id
+            );
+        }
+        for name in &facet.requires_tech {
+            assert!(taxonomy.get(name).is_some(), "{}: {name}", facet.id);
+        }
+    }
+}
+
+#[test]
+fn targeted_answers_are_graded_against_the_facets_key_points() {
+    let m = Mlprep::new();
+    let dir = model_dir();
+    import(&m, &sample("md"));
+    let grade = |answer: &str| -> f64 {
+        let v = m.json(&[
+            "--model-dir",
+            dir.to_str().unwrap(),
+            "grade",
+            "-q",
+            "resume/aifred-latency",
+            "--answer",
+            answer,
+            "--json",
+        ]);
+        v["grade"]["score"].as_f64().unwrap()
+    };
+    let strong = grade(
+        "We measured end-to-end latency as the p95 over 200 spoken queries on an M2 laptop, from \
+         the end of speech to the first token shown. Prefill of the retrieved context dominated at \
+         about 60 percent. Streaming decoding cut perceived latency, KV-cache reuse across turns \
+         saved about 1 second, and speculative decoding with a small draft model gave another 30 \
+         percent. The trade-off was more memory and a slightly more complex runtime.",
+    );
+    let vague = grade("It was fast enough and users liked it.");
+    assert!(
+        strong > 0.5 && vague < 0.3,
+        "strong {strong}, vague {vague}"
+    );
+}
