@@ -399,6 +399,9 @@ fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Res
             draft.placeholders().len()
         );
     }
+    if save && saved.is_empty() {
+        println!("\nThese drafts are already in the story bank; `mlprep stories` lists it.");
+    }
     if !saved.is_empty() {
         println!(
             "\nSaved {} draft(s) to the story bank; `mlprep stories` shows them and which competencies still lack one.",
