@@ -211,7 +211,6 @@ fn clauses(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0usize;
-    let bytes = text.as_bytes();
     let mut i = 0usize;
     while i < text.len() {
         let rest = &text[i..];
@@ -243,7 +242,6 @@ fn clauses(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         i += c.len_utf8();
-        let _ = bytes;
     }
     if start < text.len() {
         out.push((start, text.len()));

@@ -376,7 +376,6 @@ fn heading_like(text: &str, bold: bool) -> bool {
 struct Builder<'t> {
     taxonomy: &'t Taxonomy,
     sections: Vec<Section>,
-    ids: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -576,7 +575,6 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
     let mut builder = Builder {
         taxonomy,
         sections: Vec::new(),
-        ids: Vec::new(),
     };
     let mut section_level = 0usize;
     for (index, block) in blocks.iter().enumerate() {
@@ -727,7 +725,7 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
 /// Drops empty entries, assigns ids, and finds technologies and claims.
 fn finish(builder: &mut Builder<'_>) {
     let taxonomy = builder.taxonomy;
-    let mut ids = std::mem::take(&mut builder.ids);
+    let mut ids: Vec<String> = Vec::new();
     let mut kept = 0;
     for section in &mut builder.sections {
         section.entries.retain(|e| !e.bullets.is_empty());
@@ -770,7 +768,6 @@ fn finish(builder: &mut Builder<'_>) {
                 .collect();
         }
     }
-    builder.ids = ids;
 }
 
 #[cfg(test)]
