@@ -200,6 +200,10 @@ pub struct Entry {
     pub project: Option<String>,
     /// A project's description after its name, e.g. `local coding assistant`.
     pub description: Option<String>,
+    /// The name questions use, when it must differ from the default (two roles at one
+    /// organization are told apart by their role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The bullets (a one-line entry's description counts as one).
     pub bullets: Vec<String>,
     /// Technologies named in the entry, by taxonomy name.
@@ -211,6 +215,9 @@ pub struct Entry {
 impl Entry {
     /// The name questions use: the project, else the role and organization, else the heading.
     pub fn display_name(&self) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
         if let Some(project) = &self.project {
             return project.clone();
         }

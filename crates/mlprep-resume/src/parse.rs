@@ -432,6 +432,7 @@ fn parse_heading(heading: &str, kind: EntryKind) -> Entry {
         dates,
         project: None,
         description: None,
+        name: None,
         bullets: Vec::new(),
         technologies: Vec::new(),
         claims: Vec::new(),
@@ -726,6 +727,19 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
 fn finish(builder: &mut Builder<'_>) {
     let taxonomy = builder.taxonomy;
     let mut ids: Vec<String> = Vec::new();
+    // Two roles at one organization are named by role as well, or their questions would read
+    // alike ("your work at University of Warsaw" twice).
+    let mut organizations: Vec<String> = Vec::new();
+    for section in &builder.sections {
+        for entry in &section.entries {
+            if entry.project.is_none()
+                && !entry.bullets.is_empty()
+                && let Some(org) = &entry.organization
+            {
+                organizations.push(org.clone());
+            }
+        }
+    }
     let mut kept = 0;
     for section in &mut builder.sections {
         section.entries.retain(|e| !e.bullets.is_empty());
@@ -747,6 +761,12 @@ fn finish(builder: &mut Builder<'_>) {
             }
             ids.push(id.clone());
             entry.id = id;
+            if entry.project.is_none()
+                && let (Some(role), Some(org)) = (&entry.role, &entry.organization)
+                && organizations.iter().filter(|o| *o == org).count() > 1
+            {
+                entry.name = Some(format!("your work as {role} at {org}"));
+            }
             entry.bullets.truncate(MAX_BULLETS);
             entry.technologies = taxonomy
                 .find(&entry.full_text())

@@ -50,6 +50,16 @@ fn job_titles_that_start_with_section_words_are_roles() {
             .iter()
             .any(|e| e.role.as_deref() == Some("Teaching Assistant"))
     );
+    // Two roles at one university are named apart.
+    let names: Vec<String> = entries(&rl).iter().map(|e| e.display_name()).collect();
+    assert!(
+        names.contains(&"your work as Teaching Assistant at University of Warsaw".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"your work at Helix Robotics Lab".to_string()),
+        "{names:?}"
+    );
 }
 
 #[test]
