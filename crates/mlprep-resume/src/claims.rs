@@ -70,7 +70,8 @@ static PATTERNS: LazyLock<Vec<(Regex, Option<ClaimKind>)>> = LazyLock::new(|| {
         // `p99 40 ms`, `a p95 of 120 ms`, `4.2 s`.
         (
             format!(
-                r"(?i)(?:(?:p\d{{2}}(?:\.\d+)?|median|mean|average)\s+(?:latency\s+)?(?:of\s+)?)?{NUM}\s?{TIME_UNIT}\b"
+                // Units match in lower case only: `40 US hospitals` is not 40 microseconds.
+                r"(?:(?i:p\d{{2}}(?:\.\d+)?|median|mean|average)\s+(?i:latency\s+)?(?:of\s+)?)?{NUM}\s?{TIME_UNIT}\b"
             ),
             Some(ClaimKind::Time),
         ),
@@ -93,6 +94,10 @@ static PATTERNS: LazyLock<Vec<(Regex, Option<ClaimKind>)>> = LazyLock::new(|| {
         .map(|(p, k)| (Regex::new(&p).expect("valid claim pattern"), k))
         .collect()
 });
+
+/// A number with a time unit.
+static TIMED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\d\s?{TIME_UNIT}\b")).expect("valid pattern"));
 
 /// The most claims read from one bullet.
 const MAX_CLAIMS: usize = 12;
@@ -195,10 +200,7 @@ fn range_kind(value: &str) -> ClaimKind {
         ClaimKind::Rate
     } else if lower.contains('$') || lower.contains('€') || lower.contains('£') {
         ClaimKind::Money
-    } else if Regex::new(&format!(r"\d\s?{TIME_UNIT}\b"))
-        .map(|r| r.is_match(&lower))
-        .unwrap_or(false)
-    {
+    } else if TIMED.is_match(&lower) {
         ClaimKind::Time
     } else {
         ClaimKind::Metric
@@ -337,5 +339,10 @@ mod tests {
     fn names_and_specs_are_not_claims() {
         assert!(values("Fine-tuned YOLOv8 and GPT-4 with a quantized 7B LLM in 2021").is_empty());
         assert!(values("Ran six hands-on workshops for clinicians").is_empty());
+        assert!(
+            values("Rolled out real-time triage to 40 US hospitals")
+                .iter()
+                .all(|(_, kind)| *kind == ClaimKind::Scale)
+        );
     }
 }

@@ -25,7 +25,7 @@ pub fn clean(text: &str, format: Format) -> String {
             line = line.replace('\x0C', "");
         }
         let trimmed = line.trim();
-        if is_page_number(trimmed) {
+        if is_page_number(trimmed) || is_rule(trimmed) {
             continue;
         }
         // A running header repeats the name at the top of each page.
@@ -92,14 +92,27 @@ fn characters(text: &str) -> String {
             '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
             '\u{2028}' | '\u{2029}' | '\u{0085}' => out.push('\n'),
             '\r' => {}
-            '\t' => out.push_str("  "),
+            // A tab between words separates columns (`Role<tab>Company`); `|` keeps them apart.
+            '\t' => out.push_str(" | "),
             // Private-use and dingbat bullets that Symbol and Wingdings fonts produce.
             '\u{F0B7}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}' | '\u{25CF}' | '\u{25AA}'
             | '\u{25E6}' | '\u{2023}' | '\u{2043}' | '\u{27A2}' | '\u{25BA}' => out.push('•'),
+            c if c.is_whitespace() && c != '\n' => out.push(' '),
             _ => out.push(c),
         }
     }
-    out
+    // Leading tabs were indentation, not columns.
+    out.lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start_matches([' ', '|']).len();
+            if line[..indent].contains('|') {
+                format!("{}{}", " ".repeat(indent), &line[indent..])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Lines that are only a page number: `2`, `- 2 -`, `-2-`, `Page 2`, `Page 2 of 3`, `2/3`.
@@ -138,63 +151,51 @@ fn split_run_in_heading(line: &str) -> Option<(String, String)> {
 }
 
 /// Joins words split across lines by a hyphen: `classi-` + `fication` → `classification`.
-/// A hyphen after a capital or digit (`GPU-` + `accelerated`) or inside an already hyphenated
-/// word (`end-to-` + `end`) is a real hyphen and stays.
+/// Only a line ending in a word with letters joins, and only onto a next line that continues in
+/// lower case. A hyphen after a capital or digit (`GPU-` + `accelerated`) or inside an already
+/// hyphenated word (`end-to-` + `end`) is a real hyphen and stays.
 fn dehyphenate(lines: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
-    let mut carry: Option<String> = None;
-    for line in lines {
-        let mut line = line;
-        if let Some(prefix) = carry.take() {
-            let trimmed = line.trim_start();
-            line = format!("{prefix}{trimmed}");
-        }
-        let split = {
-            let trimmed = line.trim_end();
-            trimmed.strip_suffix('-').and_then(|head| {
-                let word_start = head
-                    .rfind(|c: char| c.is_whitespace())
-                    .map(|i| i + 1)
-                    .unwrap_or(0);
-                let word = &head[word_start..];
-                let before = word.chars().last()?;
-                let real_hyphen =
-                    word.contains('-') || !before.is_lowercase() || word.chars().count() < 2;
-                Some((head.to_string(), real_hyphen))
-            })
-        };
-        match split {
-            Some((head, real_hyphen)) => {
-                // Decided with the next line: only a lower-case continuation joins.
-                carry = Some(if real_hyphen {
-                    format!("{head}-")
-                } else {
-                    format!("{head}\u{0}")
-                });
+    let mut lines = lines.into_iter().peekable();
+    while let Some(mut line) = lines.next() {
+        while let Some(head) = line.trim_end().strip_suffix('-') {
+            let word = head.split_whitespace().last().unwrap_or("");
+            let Some(before) = word.chars().last() else {
+                break;
+            };
+            if !word.chars().any(char::is_alphabetic) {
+                break;
             }
-            None => out.push(line),
-        }
-    }
-    if let Some(rest) = carry {
-        out.push(rest.replace('\u{0}', "-"));
-    }
-    // Resolve the markers: a split word joins when the next part starts lower-case.
-    out.into_iter()
-        .map(|line| {
-            let mut fixed = String::with_capacity(line.len());
-            let mut chars = line.chars().peekable();
-            while let Some(c) = chars.next() {
-                if c == '\u{0}' {
-                    if !chars.peek().is_some_and(|n| n.is_lowercase()) {
-                        fixed.push('-');
-                    }
-                } else {
-                    fixed.push(c);
-                }
+            let continues = lines.peek().is_some_and(|next| {
+                next.trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+            });
+            if !continues {
+                break;
             }
-            fixed
-        })
-        .collect()
+            let real_hyphen =
+                word.contains('-') || !before.is_lowercase() || word.chars().count() < 2;
+            let head = if real_hyphen {
+                format!("{head}-")
+            } else {
+                head.to_string()
+            };
+            let next = lines.next().unwrap_or_default();
+            line = format!("{head}{}", next.trim_start());
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// A line drawn with `---`, `===` or `___`: a rule, not text.
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.chars().count() >= 3
+        && t.chars()
+            .all(|c| matches!(c, '-' | '=' | '_' | '*' | '─' | '━'))
 }
 
 #[cfg(test)]
@@ -218,6 +219,18 @@ mod tests {
         assert!(cleaned.contains("\"boring\" it's"), "{cleaned}");
         assert!(cleaned.contains("SKILLS\nPython, SQL"), "{cleaned}");
         assert!(cleaned.contains("• Item"), "{cleaned}");
+        // Odd spaces before a split word, rules, and tab columns.
+        let cleaned = clean(
+            "Built a system\u{2005}classi-\nfication\n---\n\n## Experience\nML Engineer\tAcme\n\tindented",
+            Format::Markdown,
+        );
+        assert!(cleaned.contains("system classification"), "{cleaned}");
+        assert!(cleaned.contains("\n## Experience\n"), "{cleaned}");
+        assert!(cleaned.contains("ML Engineer | Acme"), "{cleaned}");
+        assert!(
+            cleaned.contains("\n   indented") || cleaned.contains("\n  indented"),
+            "{cleaned}"
+        );
     }
 
     #[test]

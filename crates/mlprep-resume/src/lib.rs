@@ -7,7 +7,8 @@
 //!
 //! **Invariant:** everything mlprep says about the user comes from the resume's own text.
 //! Questions quote it; STAR drafts copy its facts and mark every gap with `[fill in: ...]`; no
-//! step invents a name, number or technology (tested by [`star::unsupported`]).
+//! step invents a name, number or technology (tested with [`star::unsupported`], which checks a
+//! draft against the one entry it draws on).
 //!
 //! This crate does no file or database I/O: it takes bytes and returns data.
 #![deny(missing_docs)]

@@ -81,6 +81,9 @@ const RUN_IN_TITLES: &[&str] = &[
     "awards",
 ];
 
+/// The longest paragraph built from wrapped lines, in bytes.
+const MAX_PARAGRAPH: usize = 4000;
+
 /// The most entries read from one resume.
 pub const MAX_ENTRIES: usize = 60;
 
@@ -130,8 +133,7 @@ const MODIFIERS: &[&str] = &[
 
 /// A date or date range: `2021–2023`, `Mar 2021 – Present`, `(2019 – 2022)`, `2023-present`.
 static DATES: LazyLock<Regex> = LazyLock::new(|| {
-    let month =
-        r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+|\d{1,2}/)";
+    let month = r"(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+|\d{1,2}/)";
     let year = r"(?:19|20)\d{2}(?:/\d{1,2}\b)?";
     Regex::new(&format!(
         r"(?i)(?:\b|\s|^)(?:{month})?{year}(?:\s*(?:–|—|-|to|until)\s*(?:(?:{month})?{year}|present|current|now|today|ongoing))?\b"
@@ -216,8 +218,20 @@ pub fn heading_prefix(line: &str) -> Option<(&str, &str)> {
         if !(capitals || single_title) || head.chars().filter(|c| c.is_alphabetic()).count() < 4 {
             continue;
         }
+        // `PROJECT MANAGER — ACME (2020–2022)`, `Education Consultant, Acme`: a job title, not a
+        // heading with its first line.
+        let rest = &line[end..];
+        let rest_capitals = rest
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase());
+        let first_rest_word = rest.split_whitespace().next().unwrap_or("");
+        if DATE_RANGE.is_match(rest) || names_a_job(first_rest_word) || (capitals && rest_capitals)
+        {
+            return None;
+        }
         if section_kind(head).is_some() {
-            return Some((head, &line[end..]));
+            return Some((head, rest));
         }
     }
     None
@@ -283,8 +297,17 @@ fn starts_new_block(line: &str, format: Format) -> bool {
         || bullet_text(t).is_some()
         || is_bold_line(t)
         || t.starts_with("**")
-        || DATE_RANGE.is_match(t)
+        || dated_heading(t)
         || section_kind(t).is_some()
+}
+
+/// A line with a date range that reads like a heading (`ML Engineer — Acme (2019–2022)`), not
+/// a sentence that mentions years (`... ran unchanged from 2015 to 2020, to a new model.`).
+fn dated_heading(line: &str) -> bool {
+    DATE_RANGE.is_match(line)
+        && !line.ends_with('.')
+        && line.split_whitespace().count() <= 16
+        && !line.chars().next().is_some_and(char::is_lowercase)
 }
 
 fn blocks(text: &str, format: Format) -> Vec<Block> {
@@ -336,8 +359,13 @@ fn blocks(text: &str, format: Format) -> Vec<Block> {
                 blank = false;
                 continue;
             }
+            // Paragraphs join up to a length no resume paragraph reaches (and the date check
+            // stays cheap on hostile input).
             Some(Block::Text { text, bold: false })
-                if continues && last_len >= 60 && !DATE_RANGE.is_match(text) =>
+                if continues
+                    && last_len >= 60
+                    && text.len() < MAX_PARAGRAPH
+                    && !DATE_RANGE.is_match(text) =>
             {
                 text.push(' ');
                 text.push_str(t);
@@ -469,6 +497,16 @@ fn parse_heading(heading: &str, kind: EntryKind) -> Entry {
     entry
 }
 
+/// `Berlin, Germany`, `London, UK`: a short run of capitalized words with a comma.
+fn looks_like_place(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    text.contains(',')
+        && words.len() <= 4
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
 /// Whether a heading part names a job (`Senior ML Engineer`) rather than an organization.
 fn names_a_job(part: &str) -> bool {
     const JOB_WORDS: &[&str] = &[
@@ -549,7 +587,8 @@ fn ascii_fold(c: char) -> Option<&'static str> {
     Some(folded)
 }
 
-fn slug(text: &str) -> String {
+/// A lower-case ASCII slug of a text (at most 40 characters), for ids.
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.to_lowercase().chars() {
         if let Some(folded) = ascii_fold(c) {
@@ -662,6 +701,24 @@ pub fn parse(text: &str, format: Format, taxonomy: &Taxonomy) -> Result<Resume, 
             Block::Text { text, bold } => {
                 let current_is_open = builder.entry().is_some_and(|e| e.bullets.is_empty());
                 let has_dates = DATE_RANGE.is_match(text);
+                // A heading written over two lines: `ML Engineer — Acme` then
+                // `Berlin, Germany | Jan 2021 – Present` (or just the place).
+                let undated_open = current_is_open
+                    && builder
+                        .entry()
+                        .is_some_and(|e| e.dates.is_none() && e.project.is_none());
+                if undated_open
+                    && (has_dates || looks_like_place(text))
+                    && heading_like(text, *bold)
+                {
+                    if let Some(entry) = builder.entry() {
+                        if has_dates {
+                            entry.dates = parse_heading(text, EntryKind::Item).dates;
+                        }
+                        entry.heading = format!("{} | {text}", entry.heading);
+                    }
+                    continue;
+                }
                 if heading_like(text, *bold) {
                     // A short line right under a heading (before any bullet) names the project
                     // of that role: `Fraud detection & Graph-RAG`.
@@ -833,6 +890,31 @@ mod tests {
         let e = parse_heading("AIFred — local coding assistant", EntryKind::Project);
         assert_eq!(e.project.as_deref(), Some("AIFred"));
         assert_eq!(e.description.as_deref(), Some("local coding assistant"));
+    }
+
+    #[test]
+    fn two_line_headings_and_month_like_names() {
+        let taxonomy = crate::taxonomy::builtin();
+        let text = "Experience\n\nML Engineer — Acme\nBerlin, Germany | Jan 2021 – Present\n\
+                    - Built a ranking model in LightGBM for the search page.\n\
+                    - Led the migration of the ranking stack, which ran unchanged from\n  \
+                    2015 to 2020, to a two-tower model.\n\n\
+                    Data Scientist, Novartis 2018–2020\n- Forecast demand with Prophet.\n";
+        let resume = parse(text, Format::Text, taxonomy).unwrap();
+        let entries: Vec<&Entry> = resume.entries().map(|(_, e)| e).collect();
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[0].role.as_deref(), Some("ML Engineer"));
+        assert_eq!(entries[0].organization.as_deref(), Some("Acme"));
+        assert_eq!(entries[0].dates.as_deref(), Some("Jan 2021 – Present"));
+        assert_eq!(entries[0].bullets.len(), 2);
+        assert_eq!(entries[1].organization.as_deref(), Some("Novartis"));
+        assert_eq!(entries[1].dates.as_deref(), Some("2018–2020"));
+        for line in [
+            "PROJECT MANAGER — ACME CORP (2020–2022)",
+            "Education Consultant, Acme (2019 – 2021)",
+        ] {
+            assert_eq!(heading_prefix(line), None, "{line}");
+        }
     }
 
     #[test]

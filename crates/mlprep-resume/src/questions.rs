@@ -276,33 +276,40 @@ fn surface(entry: &Entry, tech: &Tech) -> String {
 
 /// The field of an entry, for the regulation facet.
 fn domain(entry: &Entry) -> Option<&'static str> {
-    let text = entry.full_text().to_lowercase();
-    let any = |words: &[&str]| words.iter().any(|w| text.contains(w));
-    if any(&[
-        "clinic",
+    const MEDICAL: &[&str] = &[
+        "clinic*",
         "medical",
-        "patient",
-        "diagnos",
+        "patient*",
+        "diagnos*",
         "screening",
         "retinopathy",
-        "health",
-        "hospital",
-    ]) {
-        Some("medical screening")
-    } else if any(&[
+        "healthcare",
+        "hospital*",
+        "radiolog*",
+        "fda",
+    ];
+    const FINANCIAL: &[&str] = &[
         "fraud",
-        "payment",
+        "payment*",
         "credit",
         "lending",
-        "loan",
-        "bank",
+        "loan*",
+        "banking",
         "insurance",
         "kyc",
         "aml",
-    ]) {
-        Some("financial")
-    } else {
-        None
+        "anti-money",
+    ];
+    let text = entry.full_text();
+    let count = |words: &[&str]| {
+        let cues: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        cue_hits(&text, &cues)
+    };
+    let (medical, financial) = (count(MEDICAL), count(FINANCIAL));
+    match medical.cmp(&financial) {
+        std::cmp::Ordering::Greater => Some("medical screening"),
+        std::cmp::Ordering::Less => Some("financial"),
+        std::cmp::Ordering::Equal => None,
     }
 }
 
@@ -364,7 +371,7 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
     // Facets with grounds in the text, in file order (claims, detail and the choice of
     // technology are handled below).
     for facet in facets() {
-        if matches!(facet.id.as_str(), "claim" | "detail") {
+        if matches!(facet.id.as_str(), "claim" | "detail" | "evidence") {
             continue;
         }
         if facet.always {
@@ -447,7 +454,7 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
     if choices.iter().any(|t| rank(t) < 3) {
         choices.retain(|t| rank(t) < 3 || t.kind == "infra");
     }
-    for (n, tech) in choices.into_iter().take(2).enumerate() {
+    for tech in choices.into_iter().take(2) {
         let bullet = entry
             .bullets
             .iter()
@@ -465,16 +472,12 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
             surface(entry, tech),
             context.name
         );
-        let id = if n == 0 {
-            "choice".to_string()
-        } else {
-            format!("choice-{}", n + 1)
-        };
+        let id = format!("choice-{}", crate::parse::slug(&tech.name));
         out.push(make(entry, facet_choice(), &id, prompt, cited, techs));
     }
 
     // Every quantified claim gets a "how did you measure this?" probe.
-    for (n, claim) in entry.claims.iter().enumerate() {
+    for claim in &entry.claims {
         let how = match claim.kind {
             ClaimKind::Latency => "how was that measured, and what dominated it?",
             ClaimKind::Time => "how was that measured, and what drove the change?",
@@ -494,7 +497,7 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
         out.push(make(
             entry,
             facet("claim"),
-            &format!("claim-{}", n + 1),
+            &format!("claim-{}", words_slug(&claim.text)),
             prompt,
             claim.text.clone(),
             techs,
@@ -533,24 +536,24 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
     let order = (0..entry.bullets.len())
         .filter(|i| !cited_bullets.contains(i))
         .chain((0..entry.bullets.len()).filter(|i| cited_bullets.contains(i)));
-    for i in order {
-        if out.len() >= target {
-            break;
-        }
-        let cited = quote(&entry.bullets[i], &[]);
-        if let Some(prompt) = detail
-            .templates
-            .iter()
-            .find_map(|t| context.fill(t, Some(&cited), None))
-        {
-            out.push(make(
-                entry,
-                detail,
-                &format!("detail-{}", i + 1),
-                prompt,
-                cited,
-                techs,
-            ));
+    let order: Vec<usize> = order.collect();
+    // A second pass asks how each line's result was known, so an entry of three or more
+    // bullets reaches the minimum even when its text has no cue at all.
+    let evidence = facet("evidence");
+    for probe in [detail, evidence] {
+        for &i in &order {
+            if out.len() >= target {
+                break;
+            }
+            let cited = quote(&entry.bullets[i], &[]);
+            if let Some(prompt) = probe
+                .templates
+                .iter()
+                .find_map(|t| context.fill(t, Some(&cited), None))
+            {
+                let id = format!("{}-{}", probe.id, words_slug(&entry.bullets[i]));
+                out.push(make(entry, probe, &id, prompt, cited, techs));
+            }
         }
     }
     // A one-line entry still gets one question about what it says.
@@ -563,10 +566,31 @@ fn for_entry(entry: &Entry, section: SectionKind, techs: &[&Tech]) -> Vec<Target
             .iter()
             .find_map(|t| context.fill(t, Some(&cited), None))
         {
-            out.push(make(entry, detail, "detail-1", prompt, cited, techs));
+            let id = format!("detail-{}", words_slug(bullet));
+            out.push(make(entry, detail, &id, prompt, cited, techs));
         }
     }
+    // Ids come from the words they cite, so they survive edits elsewhere in the resume; two
+    // questions citing alike get a suffix.
+    let mut seen: Vec<String> = Vec::new();
+    for t in &mut out {
+        let base = t.question.id.clone();
+        let mut id = base.clone();
+        let mut n = 2;
+        while seen.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        seen.push(id.clone());
+        t.question.id = id;
+    }
     out
+}
+
+/// A short slug of the first words of a text, for question ids.
+fn words_slug(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(5).collect();
+    crate::parse::slug(&words.join(" "))
 }
 
 /// The rubric for "why this technology": the facet file has no `choice` entry because the

@@ -177,6 +177,7 @@ fn printable_share(bytes: &[u8]) -> f64 {
 
 /// Runs `work` on its own thread with a time limit; a panic or a timeout becomes `None`.
 fn guarded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    quiet_panics();
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name(QUIET_THREAD.to_string())
@@ -187,7 +188,6 @@ fn guarded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Opti
     if spawned.is_err() {
         return None;
     }
-    quiet_panics();
     // On a timeout the thread is left behind; the command ends soon after with an error.
     rx.recv_timeout(PDF_TIME_LIMIT).ok().flatten()
 }

@@ -5,8 +5,8 @@
 //! Situation (role, organization, dates, project), Task (a goal the resume states), Action (the
 //! entry's bullets in the first person) and Result (its quantified claims). Whatever the resume
 //! does not say is a `[fill in: ...]` placeholder for the user. [`unsupported`] checks the
-//! promise: every word of a draft outside placeholders is in the resume or in the draft's own
-//! fixed wording.
+//! promise: every word of a draft outside placeholders is in the entry it draws on or in the
+//! draft's own fixed wording.
 
 use mlprep_core::Question;
 use serde::{Deserialize, Serialize};
@@ -27,21 +27,20 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
             "launched",
             "shipped",
             "end-to-end",
-            "maintain",
+            "maintain*",
             "wrote",
         ],
     ),
     (
         "conflict",
         &[
-            "with the",
-            "team",
-            "disagree",
-            "negotiat",
-            "stakeholder",
+            "disagree*",
+            "negotiat*",
+            "stakeholder*",
             "aligned",
             "agreeing",
             "policy",
+            "with the",
         ],
     ),
     (
@@ -51,11 +50,11 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
             "fixed",
             "recovered",
             "missed",
-            "incident",
+            "incident*",
             "drift",
             "false",
-            "bug",
-            "error",
+            "bug*",
+            "error*",
             "lapse",
         ],
     ),
@@ -76,13 +75,25 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
     (
         "prioritization",
         &[
-            "prioriti", "chose", "trade", "deadline", "scope", "instead", "per ",
+            "prioriti*",
+            "chose",
+            "trade",
+            "deadline*",
+            "scope",
+            "instead",
+            "per",
         ],
     ),
     (
         "mentoring",
         &[
-            "mentor", "taught", "workshop", "trained", "coached", "onboard", "students", "review",
+            "mentor*",
+            "taught",
+            "workshop*",
+            "coached",
+            "onboard*",
+            "students",
+            "review",
             "teaching",
         ],
     ),
@@ -102,15 +113,15 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
     (
         "communication",
         &[
-            "workshop",
+            "workshop*",
             "clinicians",
             "analysts",
-            "stakeholders",
+            "stakeholder*",
             "blog",
             "presented",
             "explained",
             "guidelines",
-            "report",
+            "report*",
             "product",
         ],
     ),
@@ -121,7 +132,7 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
             "team",
             "analysts",
             "clinicians",
-            "customers",
+            "customer*",
             "users",
             "product",
             "owners",
@@ -137,7 +148,7 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
             "picked up",
             "migrated",
             "adopted",
-            "ramp",
+            "ramp*",
         ],
     ),
     (
@@ -151,7 +162,7 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
             "instead",
             "because",
             "quantized",
-            "compromise",
+            "compromise*",
         ],
     ),
     (
@@ -165,7 +176,7 @@ const COMPETENCY_CUES: &[(&str, &[&str])] = &[
             "never leaves",
             "costly",
             "missed referrals",
-            "guardrail",
+            "guardrail*",
             "safety",
         ],
     ),
@@ -275,9 +286,10 @@ impl Draft {
     }
 }
 
+/// Whole-word cue hits, as facets count them (`led` does not match "labeled").
 fn hits(text: &str, cues: &[&str]) -> usize {
-    let lower = text.to_lowercase();
-    cues.iter().filter(|c| lower.contains(*c)).count()
+    let cues: Vec<String> = cues.iter().map(|c| c.to_string()).collect();
+    crate::questions::cue_hits(text, &cues)
 }
 
 fn content_words(text: &str) -> Vec<String> {
@@ -315,29 +327,28 @@ fn first_person(bullet: &str) -> String {
     let first = trimmed.split_whitespace().next().unwrap_or("");
     let verb = first.ends_with("ed")
         || [
-            "Built",
-            "Wrote",
-            "Ran",
-            "Led",
-            "Chose",
-            "Cut",
-            "Made",
-            "Took",
-            "Brought",
-            "Set",
-            "Drove",
-            "Grew",
-            "Won",
-            "Shipped",
-            "Taught",
-            "Ran",
-            "Owned",
-            "Maintains",
-            "Maintain",
+            "Built", "Wrote", "Ran", "Led", "Chose", "Cut", "Made", "Took", "Brought", "Set",
+            "Drove", "Grew", "Won", "Shipped", "Taught", "Owned",
         ]
         .contains(&first);
     let starts_upper = first.chars().next().is_some_and(char::is_uppercase);
     let acronym = first.chars().filter(|c| c.is_uppercase()).count() > 1;
+    // `Maintains a library` → `I maintain a library`.
+    const PRESENT: &[(&str, &str)] = &[
+        ("Maintains", "maintain"),
+        ("Leads", "lead"),
+        ("Builds", "build"),
+        ("Runs", "run"),
+        ("Owns", "own"),
+        ("Manages", "manage"),
+        ("Develops", "develop"),
+        ("Designs", "design"),
+        ("Teaches", "teach"),
+        ("Mentors", "mentor"),
+    ];
+    if let Some((_, base)) = PRESENT.iter().find(|(third, _)| *third == first) {
+        return format!("I {base}{}.", &trimmed[first.len()..]);
+    }
     if verb && starts_upper && !acronym {
         let mut chars = trimmed.chars();
         let head: String = chars
@@ -575,9 +586,10 @@ pub fn draft_avoiding(resume: &Resume, question: &Question, used: &[String]) -> 
     })
 }
 
-/// The words of a draft that appear neither in the resume nor in the draft's fixed wording,
-/// placeholders excepted. Empty for every draft [`draft`] makes.
-pub fn unsupported(draft_text: &str, resume_text: &str) -> Vec<String> {
+/// The words of a draft that appear neither in `source` (the text of the entry it draws on,
+/// [`crate::Entry::full_text`]) nor in the draft's fixed wording, placeholders excepted. Empty
+/// for every draft [`draft`] makes.
+pub fn unsupported(draft_text: &str, source: &str) -> Vec<String> {
     let mut text = String::new();
     let mut rest = draft_text;
     while let Some(start) = rest.find("[fill in:") {
@@ -597,7 +609,7 @@ pub fn unsupported(draft_text: &str, resume_text: &str) -> Vec<String> {
             .filter(|w| !w.is_empty())
             .collect()
     };
-    let known: std::collections::HashSet<String> = words(resume_text)
+    let known: std::collections::HashSet<String> = words(source)
         .into_iter()
         .chain(words(TEMPLATE_WORDS))
         .collect();
@@ -633,6 +645,10 @@ mod tests {
     fn bullets_become_first_person() {
         assert_eq!(first_person("Built a graph."), "I built a graph.");
         assert_eq!(first_person("Fine-tuned YOLOv8"), "I fine-tuned YOLOv8.");
+        assert_eq!(
+            first_person("Maintains CI and docs."),
+            "I maintain CI and docs."
+        );
         assert_eq!(
             first_person("Maintainer of a library"),
             "I worked on this: Maintainer of a library."

@@ -9,6 +9,9 @@ use serde::Deserialize;
 /// The taxonomy file shipped with mlprep.
 const BUILTIN: &str = include_str!("../data/taxonomy.toml");
 
+/// The most characters of one text searched for technologies.
+const MAX_TEXT_CHARS: usize = 20_000;
+
 /// One technology.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,7 +94,14 @@ impl Taxonomy {
 
     /// Like [`Taxonomy::find`], with the words that named each technology first, as written.
     pub fn find_with_text<'s>(&'s self, text: &str) -> Vec<(&'s Tech, String)> {
+        // Long texts (a hostile skills list) are read as far as a resume section goes.
+        let cut = text
+            .char_indices()
+            .nth(MAX_TEXT_CHARS)
+            .map_or(text.len(), |(i, _)| i);
+        let text = &text[..cut];
         let lower = text.to_ascii_lowercase();
+        let mut covered = vec![false; text.len()];
         let mut taken: Vec<(usize, usize, usize)> = Vec::new();
         for (alias, index, case_sensitive) in &self.aliases {
             let haystack = if *case_sensitive {
@@ -104,9 +114,10 @@ impl Taxonomy {
                 if !is_boundary(text, start, end) {
                     continue;
                 }
-                if taken.iter().any(|&(s, e, _)| start < e && s < end) {
+                if covered[start..end].iter().any(|&c| c) {
                     continue;
                 }
+                covered[start..end].iter_mut().for_each(|c| *c = true);
                 taken.push((start, end, *index));
             }
         }

@@ -117,3 +117,55 @@ fn windows_1252_and_old_mac_line_endings_are_text() {
     assert_eq!(e.bullets.len(), 3, "{e:?}");
     assert_eq!(e.organization.as_deref(), Some("Fabrikam"));
 }
+
+fn text(name: &str, body: &str) -> Resume {
+    import(name, body.as_bytes())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .resume
+}
+
+#[test]
+fn rules_underlines_and_odd_spaces_do_not_lose_sections() {
+    let md = text(
+        "cv.md",
+        "# Ann Lee\n\n---\n\n## Experience\n\n### ML Engineer — Acme (2020–2023)\n\
+         - Built a fraud classi-\nfication model with XGBoost.\n- Cut latency from 80 ms to 20 ms.\n\n---\n\n## Skills\nPython\n",
+    );
+    assert_eq!(md.sections.len(), 2, "{md:#?}");
+    let e = entries(&md)[0];
+    assert!(e.bullets[0].contains("classification"), "{:?}", e.bullets);
+    let txt = text(
+        "cv.txt",
+        "Ann Lee\n\nEXPERIENCE\n----------\nML Engineer — Acme (2020–2023)\n- Built a ranking model.\n\
+         - Shipped it\u{3000}to produc-\ntion for 2M users.\n",
+    );
+    assert_eq!(entries(&txt)[0].bullets.len(), 2, "{txt:#?}");
+}
+
+#[test]
+fn capitalized_job_titles_and_us_are_not_misread() {
+    let resume = text(
+        "cv.txt",
+        "EXPERIENCE\n\nPROJECT MANAGER — ACME CORP (2020–2022)\n- Rolled out real-time scoring to 40 US branches.\n\
+         - Diagnosed feature drift in the fraud model.\n- Led a team of five.\n",
+    );
+    let e = entries(&resume)[0];
+    assert_eq!(e.role.as_deref(), Some("PROJECT MANAGER"), "{resume:#?}");
+    assert!(
+        e.claims
+            .iter()
+            .all(|c| c.kind != mlprep_resume::ClaimKind::Latency),
+        "{:?}",
+        e.claims
+    );
+    // "Diagnosed" and "fraud" tie: neither medical nor financial regulation is asked.
+    let asked: Vec<String> = questions::generate(&resume, &[])
+        .into_iter()
+        .flat_map(|g| g.questions.into_iter().map(|t| t.question.prompt))
+        .collect();
+    assert!(
+        !asked.iter().any(|p| p.contains("medical screening")),
+        "{asked:#?}"
+    );
+    assert!(asked.len() >= 8, "{asked:#?}");
+}

@@ -534,7 +534,7 @@ impl Store {
         tx.commit()?;
         // Deleted rows can linger in free pages and the write-ahead log; reclaim them.
         self.conn
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
+            .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(forgotten)
     }
 

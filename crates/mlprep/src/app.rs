@@ -110,7 +110,7 @@ impl App {
     /// database only when it exists; a database that cannot be read is reported by the commands
     /// that need it, so here it only means no resume deck.
     fn add_resume_deck(&self, bank: &mut Bank) {
-        let path = self.data_dir.join("mlprep.db");
+        let path = self.db_path();
         if !path.exists() {
             return;
         }
@@ -146,6 +146,11 @@ impl App {
         }
     }
 
+    /// The database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("mlprep.db")
+    }
+
     /// Opens the database, creating the data directory on first use.
     pub fn store(&self) -> Result<Store> {
         std::fs::create_dir_all(&self.data_dir).with_context(|| {
@@ -154,7 +159,7 @@ impl App {
                 self.data_dir.display()
             )
         })?;
-        Ok(Store::open(&self.data_dir.join("mlprep.db"))?)
+        Ok(Store::open(&self.db_path())?)
     }
 
     /// The scheduler, with the user's fitted parameters when `mlprep optimize` has stored some.

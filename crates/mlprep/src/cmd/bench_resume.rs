@@ -33,8 +33,7 @@ pub struct ResumeArgs {
 pub fn run(global: &GlobalArgs, args: ResumeArgs) -> Result<ExitCode> {
     let app = App::new(global)?;
     let bank = app.bank()?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes = super::resume::read_limited(&args.file)?;
     let name = args.file.to_string_lossy().into_owned();
     let imported = mlprep_resume::import(&name, &bytes)
         .with_context(|| format!("cannot import {}", args.file.display()))?;

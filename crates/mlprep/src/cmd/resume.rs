@@ -311,6 +311,15 @@ fn list_questions(app: &App, only: Option<&str>, json: bool) -> Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// The text of one entry: what a STAR draft drawn from it may state.
+fn entry_text(resume: &Resume, id: &str) -> String {
+    resume
+        .entries()
+        .find(|(_, e)| e.id == id)
+        .map(|(_, e)| e.full_text())
+        .unwrap_or_default()
+}
+
 /// One behavioral question per competency, in bank order.
 fn one_per_competency(bank: &Bank) -> Vec<&Question> {
     let mut seen: Vec<&str> = Vec::new();
@@ -328,7 +337,7 @@ fn one_per_competency(bank: &Bank) -> Vec<&Question> {
 
 fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Result<ExitCode> {
     let store = app.store()?;
-    let (stored, resume) = load(&store)?;
+    let (_, resume) = load(&store)?;
     let bank = app.bank()?;
     let targets: Vec<&Question> = match question {
         Some(id) => {
@@ -383,7 +392,7 @@ fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Res
                     "draft": d,
                     "text": d.text(),
                     "placeholders": d.placeholders(),
-                    "unsupported": star::unsupported(&d.text(), &stored.text),
+                    "unsupported": star::unsupported(&d.text(), &entry_text(&resume, &d.entry)),
                 })
             })
             .collect();
@@ -394,10 +403,19 @@ fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Res
         println!("\n## {} [{}]", q.prompt, draft.competency);
         println!("Drawn from: {}\n", draft.entry_name);
         print!("{}", draft.text());
-        println!(
-            "\n{} thing(s) to fill in. Every other word comes from your resume.",
-            draft.placeholders().len()
-        );
+        let unsupported = star::unsupported(&draft.text(), &entry_text(&resume, &draft.entry));
+        if unsupported.is_empty() {
+            println!(
+                "\n{} thing(s) to fill in. Every other word comes from this entry of your resume.",
+                draft.placeholders().len()
+            );
+        } else {
+            println!(
+                "\n{} thing(s) to fill in. Check these words, which are not in this entry of your resume: {}",
+                draft.placeholders().len(),
+                unsupported.join(", ")
+            );
+        }
     }
     if save && saved.is_empty() {
         println!("\nThese drafts are already in the story bank; `mlprep stories` lists it.");
@@ -412,8 +430,7 @@ fn star_drafts(app: &App, question: Option<&str>, save: bool, json: bool) -> Res
 }
 
 fn forget(app: &App) -> Result<ExitCode> {
-    let path = app.data_dir.join("mlprep.db");
-    if !path.exists() {
+    if !app.db_path().exists() {
         println!("No resume stored; nothing to forget.");
         return Ok(ExitCode::SUCCESS);
     }

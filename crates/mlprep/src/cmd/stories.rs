@@ -74,7 +74,11 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<ExitCode> {
             }
             let bytes = if file.as_os_str() == "-" {
                 let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+                let limit = mlprep_resume::read::MAX_BYTES as u64 + 1;
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(std::io::stdin(), limit),
+                    &mut bytes,
+                )?;
                 bytes
             } else {
                 super::resume::read_limited(&file)?
