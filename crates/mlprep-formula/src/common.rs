@@ -95,9 +95,9 @@ impl<'a> Inputs<'a> {
     /// An error for an input of the wrong type or shape.
     pub(crate) fn malformed(&self, name: &str, wanted: &str, found: &Value) -> Error {
         let mut shown = found.to_string();
-        if shown.len() > 60 {
-            shown.truncate(57);
-            shown.push_str("...");
+        if shown.chars().count() > 60 {
+            // By characters: a string input may hold multi-byte text.
+            shown = shown.chars().take(57).collect::<String>() + "...";
         }
         Error::MalformedInput {
             formula: self.formula.to_string(),
@@ -215,12 +215,22 @@ impl<'a> Inputs<'a> {
         }
     }
 
-    fn as_vector(&self, name: &str, value: &Value) -> Result<Vec<f64>, Error> {
-        let wanted = "a non-empty array of numbers";
-        let items = value
+    /// The items of a non-empty array, or the malformed-input error naming what was wanted.
+    fn non_empty_array<'v>(
+        &self,
+        name: &str,
+        wanted: &str,
+        value: &'v Value,
+    ) -> Result<&'v Vec<Value>, Error> {
+        value
             .as_array()
             .filter(|items| !items.is_empty())
-            .ok_or_else(|| self.malformed(name, wanted, value))?;
+            .ok_or_else(|| self.malformed(name, wanted, value))
+    }
+
+    fn as_vector(&self, name: &str, value: &Value) -> Result<Vec<f64>, Error> {
+        let wanted = "a non-empty array of numbers";
+        let items = self.non_empty_array(name, wanted, value)?;
         items
             .iter()
             .map(|item| {
@@ -264,10 +274,7 @@ impl<'a> Inputs<'a> {
     pub(crate) fn rows(&self, name: &str) -> Result<Vec<Vec<f64>>, Error> {
         let wanted = "an array of non-empty arrays of numbers";
         let value = self.required(name, wanted)?;
-        let items = value
-            .as_array()
-            .filter(|items| !items.is_empty())
-            .ok_or_else(|| self.malformed(name, wanted, value))?;
+        let items = self.non_empty_array(name, wanted, value)?;
         items
             .iter()
             .map(|row| {

@@ -127,6 +127,16 @@ pub struct EntryQuestions {
 /// Generates targeted questions for every entry of the resume. `bank` is used only to link
 /// likely bank questions by tag.
 pub fn generate(resume: &Resume, bank: &[Question]) -> Vec<EntryQuestions> {
+    groups(resume, bank, true)
+}
+
+/// Every entry with its likely bank questions but no targeted questions: for showing questions
+/// generated earlier (and stored) under their entries.
+pub fn outline(resume: &Resume, bank: &[Question]) -> Vec<EntryQuestions> {
+    groups(resume, bank, false)
+}
+
+fn groups(resume: &Resume, bank: &[Question], with_questions: bool) -> Vec<EntryQuestions> {
     let taxonomy = taxonomy::builtin();
     resume
         .entries()
@@ -140,7 +150,11 @@ pub fn generate(resume: &Resume, bank: &[Question]) -> Vec<EntryQuestions> {
                 entry: entry.id.clone(),
                 name: entry.display_name(),
                 section: section.heading.clone(),
-                questions: for_entry(entry, section.kind, &techs),
+                questions: if with_questions {
+                    for_entry(entry, section.kind, &techs)
+                } else {
+                    Vec::new()
+                },
                 likely: likely(&techs, bank),
             }
         })
@@ -149,12 +163,12 @@ pub fn generate(resume: &Resume, bank: &[Question]) -> Vec<EntryQuestions> {
 
 /// How many of the cues occur in the text: whole words or phrases, case-insensitive; a cue
 /// ending in `*` matches any word ending; a cue starting with a symbol (`→`) matches anywhere.
-pub fn cue_hits(text: &str, cues: &[String]) -> usize {
+pub fn cue_hits<S: AsRef<str>>(text: &str, cues: &[S]) -> usize {
     let lower = text.to_lowercase();
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
     cues.iter()
         .filter(|cue| {
-            let cue = cue.to_lowercase();
+            let cue = cue.as_ref().to_lowercase();
             let (cue, prefix) = match cue.strip_suffix('*') {
                 Some(stem) => (stem.to_string(), true),
                 None => (cue, false),
@@ -301,11 +315,7 @@ fn domain(entry: &Entry) -> Option<&'static str> {
         "anti-money",
     ];
     let text = entry.full_text();
-    let count = |words: &[&str]| {
-        let cues: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        cue_hits(&text, &cues)
-    };
-    let (medical, financial) = (count(MEDICAL), count(FINANCIAL));
+    let (medical, financial) = (cue_hits(&text, MEDICAL), cue_hits(&text, FINANCIAL));
     match medical.cmp(&financial) {
         std::cmp::Ordering::Greater => Some("medical screening"),
         std::cmp::Ordering::Less => Some("financial"),

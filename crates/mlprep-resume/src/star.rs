@@ -286,12 +286,6 @@ impl Draft {
     }
 }
 
-/// Whole-word cue hits, as facets count them (`led` does not match "labeled").
-fn hits(text: &str, cues: &[&str]) -> usize {
-    let cues: Vec<String> = cues.iter().map(|c| c.to_string()).collect();
-    crate::questions::cue_hits(text, &cues)
-}
-
 fn content_words(text: &str) -> Vec<String> {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
@@ -308,7 +302,7 @@ fn fit(entry: &Entry, competency: &str, prompt: &str) -> f64 {
         .map(|(_, cues)| *cues)
         .unwrap_or(&[]);
     let text = entry.full_text();
-    let cue_score = hits(&text, cues) as f64;
+    let cue_score = crate::questions::cue_hits(&text, cues) as f64;
     let words = content_words(prompt);
     let entry_words = content_words(&text);
     let overlap = words.iter().filter(|w| entry_words.contains(w)).count() as f64;

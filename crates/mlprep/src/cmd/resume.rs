@@ -249,7 +249,8 @@ fn show(app: &App, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The questions as stored at import, grouped by entry, with likely bank questions recomputed.
+/// The questions as stored at import (not regenerated), grouped by entry, with the likely bank
+/// questions looked up afresh.
 fn grouped(resume: &Resume, store: &Store, bank: &Bank) -> Result<Vec<EntryQuestions>> {
     let stored: Vec<Targeted> = store
         .resume_questions()?
@@ -257,7 +258,7 @@ fn grouped(resume: &Resume, store: &Store, bank: &Bank) -> Result<Vec<EntryQuest
         .map(|json| serde_json::from_str(json))
         .collect::<Result<_, _>>()
         .context("stored resume questions are unreadable; import the resume again")?;
-    let mut groups = questions::generate(resume, &bank.questions);
+    let mut groups = questions::outline(resume, &bank.questions);
     for group in &mut groups {
         group.questions = stored
             .iter()
